@@ -1,0 +1,84 @@
+package io.slabkv.arena;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A slab allocator any thread may use: allocation and free are lock-free on their common path
+ * (atomic get-and-add and CAS on per-page words), page changes take a per-class monitor, and
+ * {@link #retire(long)} defers reuse through an {@link EpochReclaimer}.
+ */
+public final class SharedSlabAllocator extends SlabAllocator {
+
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+
+    SharedSlabAllocator(Builder b, PageSource source) {
+        super(b, source);
+        if (source.confined()) {
+            throw new IllegalArgumentException("page source '" + source.name()
+                    + "' is confined to one thread; a shared allocator needs a shared source");
+        }
+    }
+
+    @Override
+    int gaaLive(int page, int delta) {
+        return (int) INTS.getAndAdd(live, page, delta);
+    }
+
+    @Override
+    boolean casLive(int page, int expect, int update) {
+        return INTS.compareAndSet(live, page, expect, update);
+    }
+
+    @Override
+    int gaaBump(int page, int delta) {
+        return (int) INTS.getAndAdd(bump, page, delta);
+    }
+
+    @Override
+    long lvFreeHead(int page) {
+        return (long) LONGS.getVolatile(freeHead, page);
+    }
+
+    @Override
+    boolean casFreeHead(int page, long expect, long update) {
+        return LONGS.compareAndSet(freeHead, page, expect, update);
+    }
+
+    @Override
+    int lvCurrent(int sizeClass) {
+        return (int) INTS.getAcquire(current, sizeClass);
+    }
+
+    @Override
+    void soCurrent(int sizeClass, int page) {
+        INTS.setRelease(current, sizeClass, page);
+    }
+
+    @Override
+    void checkAccess() {
+        checkOpen();
+    }
+
+    @Override
+    public ReadGuard enter() {
+        return reclaimer.enter();
+    }
+
+    @Override
+    public void retire(long handle) {
+        checkOpen();
+        reclaimer.retireChunk(handle);
+    }
+
+    @Override
+    void retirePage(int page) {
+        reclaimer.retirePage(page);
+    }
+
+    /** The epoch reclaimer behind {@link #retire(long)}, for tests and maintenance. */
+    public EpochReclaimer reclaimer() {
+        return reclaimer;
+    }
+}

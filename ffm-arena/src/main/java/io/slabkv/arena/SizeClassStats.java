@@ -1,0 +1,19 @@
+package io.slabkv.arena;
+
+/**
+ * One size class in an {@link AllocatorStats} snapshot.
+ *
+ * @param sizeClass     the class index
+ * @param chunkSize     bytes per chunk
+ * @param pages         pages the class holds
+ * @param chunksUsed    chunks allocated and not yet freed (retired chunks count until reclaimed)
+ * @param chunksFree    chunks in the class's pages that are free or not yet carved
+ * @param allocations   chunks handed out in total
+ * @param reuses        of which from a free list
+ * @param carves        of which carved fresh by bumping
+ * @param frees         chunks freed in total
+ * @param fragmentation free share of the class's page bytes, 0 to 1 (0 when it has no pages)
+ */
+public record SizeClassStats(int sizeClass, int chunkSize, long pages, long chunksUsed, long chunksFree,
+                             long allocations, long reuses, long carves, long frees, double fragmentation) {
+}

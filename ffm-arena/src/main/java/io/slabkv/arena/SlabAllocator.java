@@ -1,0 +1,715 @@
+package io.slabkv.arena;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A slab allocator over pages of a {@link PageSource}: {@link SharedSlabAllocator} for any thread,
+ * {@link ConfinedSlabAllocator} for one owner thread. Both run the same algorithm; they differ in
+ * the primitives (atomic or plain) and in how retired memory waits (epochs or not at all).
+ *
+ * <h2>Pages</h2>
+ * Each page is in one state at a time:
+ * <pre>
+ *   POOL --take--&gt; CURRENT --exhausted--&gt; FULL --a free--&gt; PARTIAL --chosen--&gt; CURRENT
+ *                      |                     \                 /
+ *                      +--drainPage--&gt; DRAINING  \---live == 0---&gt; RECYCLING --grace--&gt; POOL
+ * </pre>
+ * Only a class's CURRENT page is allocated from (a stale allocator may still take one chunk from
+ * the page that was current when it looked, which is harmless: see below). State changes happen
+ * under the class's monitor; the per-page words below are touched lock-free:
+ * <ul>
+ *   <li>{@code live}: chunks allocated. An allocator reserves {@code +1} <em>before</em> it takes a
+ *       chunk and undoes it if it got none, so a page is empty only when {@code live == 0}, and
+ *       recycling wins a CAS from 0 to {@link #DEAD}; an allocator that reserves on a dead page
+ *       sees a negative count and backs off.</li>
+ *   <li>{@code bump}: the next offset to carve, advanced with get-and-add.</li>
+ *   <li>{@code freeHead}: the page's free list, a tagged word (see {@link #pushFree}).</li>
+ * </ul>
+ * A recycled page reaches the pool only after an epoch grace period, and every allocation runs
+ * inside a critical section; so no allocator can still be working on a page when it is reset and
+ * given to another class.
+ */
+public abstract sealed class SlabAllocator implements AutoCloseable
+        permits SharedSlabAllocator, ConfinedSlabAllocator {
+
+    static final byte POOL = 0, CURRENT = 1, FULL = 2, PARTIAL = 3, DRAINING = 4, RECYCLING = 5;
+    /** {@code live} of a page being recycled: far below zero, so late reservations stay negative. */
+    static final int DEAD = Integer.MIN_VALUE / 2;
+    private static final long TAG_ONE = 1L << 32;
+    private static final long LINK_MASK = 0xFFFF_FFFFL;
+
+    final SizeClasses classes;
+    final int pageSize;
+    final int pageShift;
+    final long pageMask;
+    final PagePool pool;
+    final EpochReclaimer reclaimer;
+
+    // Per page. pageMemory is written by the pool under its lock and read after a handle or the
+    // current-page word published the page; the rest is described in the class comment.
+    final MemorySegment[] pageMemory;
+    final long[] freeHead;
+    final int[] bump;
+    final int[] live;
+    final int[] pageClass;    // -1 while in the pool; stable while the page holds a live chunk
+    final byte[] state;       // guarded by the class monitor
+    final int[] partialNext;  // guarded by the class monitor
+    final int[] partialPrev;
+
+    // Per class.
+    final int[] current;      // page number or -1; read lock-free (lvCurrent), written under the monitor
+    final int[] partialHead;  // guarded by the class monitor
+    final int[] classPages;   // guarded by the class monitor
+    final Object[] classLocks;
+    final LongAdder[] reuses;
+    final LongAdder[] carves;
+    final LongAdder[] frees;
+    final LongAdder failures = new LongAdder();
+    private volatile long peakUsed;
+    private volatile boolean closed;
+
+    SlabAllocator(Builder b, PageSource source) {
+        this.classes = new SizeClasses(b.minChunk, b.growth, b.pageSize);
+        this.pageSize = b.pageSize;
+        this.pageShift = Integer.numberOfTrailingZeros(b.pageSize);
+        this.pageMask = b.pageSize - 1L;
+        int maxPages = (int) Math.min(Integer.MAX_VALUE - 8, Math.ceilDiv(b.maxLimit, b.pageSize));
+        this.pageMemory = new MemorySegment[maxPages];
+        this.freeHead = new long[maxPages];
+        this.bump = new int[maxPages];
+        this.live = new int[maxPages];
+        this.pageClass = new int[maxPages];
+        java.util.Arrays.fill(pageClass, -1);
+        this.state = new byte[maxPages];
+        this.partialNext = new int[maxPages];
+        this.partialPrev = new int[maxPages];
+        long regionBytes = Math.max(b.pageSize, b.regionBytes / b.pageSize * b.pageSize);
+        this.pool = new PagePool(source, b.pageSize, regionBytes, b.limit, b.maxLimit, pageMemory);
+        int n = classes.count();
+        this.current = new int[n];
+        java.util.Arrays.fill(current, -1);
+        this.partialHead = new int[n];
+        java.util.Arrays.fill(partialHead, -1);
+        this.classPages = new int[n];
+        this.classLocks = new Object[n];
+        this.reuses = new LongAdder[n];
+        this.carves = new LongAdder[n];
+        this.frees = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            classLocks[i] = new Object();
+            reuses[i] = new LongAdder();
+            carves[i] = new LongAdder();
+            frees[i] = new LongAdder();
+        }
+        this.reclaimer = new EpochReclaimer(new EpochReclaimer.Sink() {
+            @Override
+            public void freeChunk(long handle) {
+                freeNow(handle);
+            }
+
+            @Override
+            public void returnPage(int page) {
+                toPool(page);
+            }
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- primitives, per variant
+
+    abstract int gaaLive(int page, int delta);
+
+    abstract boolean casLive(int page, int expect, int update);
+
+    abstract int gaaBump(int page, int delta);
+
+    abstract long lvFreeHead(int page);
+
+    abstract boolean casFreeHead(int page, long expect, long update);
+
+    abstract int lvCurrent(int sizeClass);
+
+    abstract void soCurrent(int sizeClass, int page);
+
+    /** Throws unless the allocator is open and the calling thread may use it. */
+    abstract void checkAccess();
+
+    /**
+     * Enters a critical section: chunks reachable now are not reused before the guard exits. Never
+     * allocates (after the calling thread's first call).
+     */
+    public abstract ReadGuard enter();
+
+    /**
+     * Frees {@code handle} once no thread can still be reading it: after every critical section
+     * open now has exited (shared), or at once (confined: its one thread is not reading while it
+     * retires).
+     */
+    public abstract void retire(long handle);
+
+    /** Sends a recycled page to the pool after its grace period. Called under the class monitor. */
+    abstract void retirePage(int page);
+
+    final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the allocator is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- allocation
+
+    /**
+     * Allocates a chunk of at least {@code size} bytes from the smallest class that fits.
+     *
+     * @return a handle ({@link ChunkHandle}), or {@link ChunkHandle#NONE} when the memory limit
+     *         leaves no room (after reclaiming what the epoch allows)
+     * @throws IllegalArgumentException if {@code size <= 0} or above {@link #maxChunkSize()}
+     */
+    public final long allocate(long size) {
+        checkAccess();
+        int c = classes.classOf(size);
+        long h = allocateGuarded(c);
+        // Reclaim outside the critical section: our own announcement would hold the epoch back.
+        // (A caller that is itself inside one holds it back all the same; the engine allocates first.)
+        if (h == ChunkHandle.NONE && reclaimer.reclaimAll() > 0) {
+            h = allocateGuarded(c); // retired memory came back: try once more
+        }
+        if (h == ChunkHandle.NONE) {
+            failures.increment();
+        }
+        return h;
+    }
+
+    private long allocateGuarded(int c) {
+        ReadGuard guard = enter();
+        try {
+            return allocateInClass(c);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private long allocateInClass(int c) {
+        int chunk = classes.chunkSize(c);
+        int usable = classes.chunksPerPage(c) * chunk;
+        for (;;) {
+            int p = lvCurrent(c);
+            if (p >= 0) {
+                if (gaaLive(p, 1) >= 0) { // reserved a place on a live page
+                    long off = popFree(p);
+                    if (off >= 0) {
+                        reuses[c].increment();
+                        return ChunkHandle.of(p, off, pageShift);
+                    }
+                    int b = gaaBump(p, chunk);
+                    if (b <= usable - chunk) {
+                        carves[c].increment();
+                        return ChunkHandle.of(p, b, pageShift);
+                    }
+                }
+                if (gaaLive(p, -1) == 1) { // undo; we may have been the last to touch an empty page
+                    pageMayBeEmpty(c, p);
+                }
+            }
+            if (!refill(c, p)) {
+                return ChunkHandle.NONE;
+            }
+        }
+    }
+
+    /**
+     * Replaces the exhausted current page {@code p} of class {@code c} with a partial page or one
+     * from the pool. Returns false when there is none and the limit forbids a new region.
+     */
+    private boolean refill(int c, int p) {
+        synchronized (classLocks[c]) {
+            if (lvCurrent(c) != p) {
+                return true; // another thread already refilled
+            }
+            if (p >= 0) {
+                settle(c, p);
+            }
+            int next = partialHead[c];
+            if (next >= 0) {
+                unlinkPartial(c, next);
+            } else {
+                next = pool.take();
+                if (next < 0) {
+                    soCurrent(c, -1);
+                    return false;
+                }
+                freeHead[next] = freeHead[next] & ~LINK_MASK; // keep the tag: stale poppers must fail
+                bump[next] = 0;
+                live[next] = 0;
+                pageClass[next] = c;
+                classPages[c]++;
+            }
+            state[next] = CURRENT;
+            // Release store: the page's reset words above are visible to whoever reads it as current.
+            soCurrent(c, next);
+            samplePeakUsed();
+            return true;
+        }
+    }
+
+    /** Files page {@code p}, no longer current, by what it holds. Under the class monitor. */
+    private void settle(int c, int p) {
+        if (live[p] == 0 && casLive(p, 0, DEAD)) {
+            recycle(c, p);
+        } else if ((lvFreeHead(p) & LINK_MASK) != 0) {
+            state[p] = PARTIAL;
+            linkPartial(c, p);
+        } else {
+            state[p] = FULL;
+        }
+    }
+
+    // ---------------------------------------------------------------- free
+
+    /**
+     * Frees {@code handle} now. Only for chunks no other thread can be reading; otherwise
+     * {@link #retire(long)}. Freeing a chunk twice is a caller bug this method does not detect.
+     *
+     * @throws IllegalArgumentException if the handle names no chunk of an allocated page
+     */
+    public final void free(long handle) {
+        checkAccess();
+        freeNow(handle);
+    }
+
+    final void freeNow(long handle) {
+        int p = ChunkHandle.page(handle, pageShift);
+        int off = (int) ChunkHandle.offset(handle, pageMask);
+        int c = p >= 0 && p < pageClass.length ? pageClass[p] : -1;
+        if (c < 0 || off % classes.chunkSize(c) != 0) {
+            throw new IllegalArgumentException("handle " + handle + " (page " + p + ", offset " + off
+                    + ") does not name a chunk of an allocated page");
+        }
+        boolean wasEmpty = pushFree(p, off);
+        int before = gaaLive(p, -1);
+        frees[c].increment();
+        if (wasEmpty || before == 1) {
+            pageMayBeEmpty(c, p);
+        }
+    }
+
+    /**
+     * A free made page {@code p}'s free list non-empty, or its live count reach zero: file it as
+     * partial, or recycle it. Under the class monitor, so the state it reads is settled.
+     */
+    private void pageMayBeEmpty(int c, int p) {
+        synchronized (classLocks[c]) {
+            byte s = state[p];
+            if (pageClass[p] != c || s == CURRENT || s == RECYCLING || s == POOL) {
+                return;
+            }
+            if (live[p] == 0 && casLive(p, 0, DEAD)) {
+                recycle(c, p);
+            } else if (s == FULL && (lvFreeHead(p) & LINK_MASK) != 0) {
+                state[p] = PARTIAL;
+                linkPartial(c, p);
+            }
+        }
+    }
+
+    /** Takes dead page {@code p} away from class {@code c}. Under the class monitor. */
+    private void recycle(int c, int p) {
+        if (state[p] == PARTIAL) {
+            unlinkPartial(c, p);
+        }
+        state[p] = RECYCLING;
+        classPages[c]--;
+        retirePage(p);
+    }
+
+    /** After the grace period: page {@code p} goes back to the pool. */
+    final void toPool(int p) {
+        synchronized (classLocks[pageClass[p]]) {
+            state[p] = POOL;
+            pageClass[p] = -1;
+        }
+        pool.give(p);
+    }
+
+    // ---------------------------------------------------------------- page free lists
+
+    /**
+     * Pops a chunk from page {@code p}'s free list; -1 if empty. The head word is
+     * {@code [tag:32 | link:32]}, link = offset / 8 + 1 (0 = empty); the next link lives in the
+     * chunk's first four bytes. Every change bumps the tag, so a pop that read a head, lost the CPU
+     * while the chunk was popped, reused and pushed back, fails its CAS (no ABA).
+     */
+    private long popFree(int p) {
+        MemorySegment page = pageMemory[p];
+        for (;;) {
+            long head = lvFreeHead(p);
+            int link = (int) head;
+            if (link == 0) {
+                return -1;
+            }
+            long off = (long) (link - 1) << 3;
+            // May read garbage if the chunk was popped meanwhile: then the tag moved and the CAS fails.
+            int next = page.get(ValueLayout.JAVA_INT_UNALIGNED, off);
+            // CAS publishes the new head; the chunk is ours once it succeeds.
+            if (casFreeHead(p, head, ((head + TAG_ONE) & ~LINK_MASK) | (next & LINK_MASK))) {
+                return off;
+            }
+        }
+    }
+
+    /** Pushes the chunk at {@code off} on page {@code p}'s free list; returns whether it was empty. */
+    private boolean pushFree(int p, long off) {
+        MemorySegment page = pageMemory[p];
+        int link = (int) (off >>> 3) + 1;
+        for (;;) {
+            long head = lvFreeHead(p);
+            page.set(ValueLayout.JAVA_INT_UNALIGNED, off, (int) head);
+            // CAS publishes the link written just above together with the new head.
+            if (casFreeHead(p, head, ((head + TAG_ONE) & ~LINK_MASK) | link)) {
+                return (int) head == 0;
+            }
+        }
+    }
+
+    private void linkPartial(int c, int p) {
+        int h = partialHead[c];
+        partialNext[p] = h;
+        partialPrev[p] = -1;
+        if (h >= 0) {
+            partialPrev[h] = p;
+        }
+        partialHead[c] = p;
+    }
+
+    private void unlinkPartial(int c, int p) {
+        int n = partialNext[p];
+        int pr = partialPrev[p];
+        if (pr >= 0) {
+            partialNext[pr] = n;
+        } else {
+            partialHead[c] = n;
+        }
+        if (n >= 0) {
+            partialPrev[n] = pr;
+        }
+    }
+
+    // ---------------------------------------------------------------- access for the engine
+
+    /** The page segment holding {@code handle}'s chunk; index it with {@link #offset(long)}. */
+    public final MemorySegment segment(long handle) {
+        return pageMemory[(int) (handle >>> pageShift)];
+    }
+
+    /** The byte offset of {@code handle}'s chunk inside {@link #segment(long)}. */
+    public final long offset(long handle) {
+        return handle & pageMask;
+    }
+
+    /** The size of the chunk {@code handle} names (its class's chunk size). */
+    public final int chunkSize(long handle) {
+        return classes.chunkSize(pageClass[(int) (handle >>> pageShift)]);
+    }
+
+    public final SizeClasses sizeClasses() {
+        return classes;
+    }
+
+    public final int pageSize() {
+        return pageSize;
+    }
+
+    /** log2 of the page size: the shift of a {@link ChunkHandle}. */
+    public final int pageShift() {
+        return pageShift;
+    }
+
+    /** The largest size {@link #allocate(long)} accepts. */
+    public final int maxChunkSize() {
+        return classes.maxChunkSize();
+    }
+
+    /** The number of page numbers this allocator can use, at its maximum limit. */
+    public final int maxPages() {
+        return pageMemory.length;
+    }
+
+    // ---------------------------------------------------------------- pages, for the monitor
+
+    /** The class page {@code page} serves, or -1 if it is in the pool or not reserved. */
+    public final int pageClass(int page) {
+        return pageClass[page];
+    }
+
+    /** Chunks allocated on {@code page} (negative while it is being recycled). */
+    public final int liveChunks(int page) {
+        return live[page];
+    }
+
+    /**
+     * Stops allocation from {@code page} and lists the chunks allocated on it, so the caller can
+     * evict or move them. Once they are all freed (or retired and reclaimed) the page goes back to
+     * the pool by itself, where a starving class takes it. The list is a snapshot: a thread that was
+     * already allocating from the page may add one chunk more, which the next call lists.
+     *
+     * @return the handles allocated on the page; empty when the page holds nothing
+     */
+    public final long[] drainPage(int page) {
+        checkAccess();
+        if (page < 0 || page >= pageMemory.length) {
+            throw new IllegalArgumentException("page " + page + " is outside 0.." + (pageMemory.length - 1));
+        }
+        int c = pageClass[page];
+        if (c < 0) {
+            return new long[0];
+        }
+        synchronized (classLocks[c]) {
+            byte s = state[page];
+            if (pageClass[page] != c || s == POOL || s == RECYCLING) {
+                return new long[0];
+            }
+            if (s == CURRENT) {
+                soCurrent(c, -1);
+            } else if (s == PARTIAL) {
+                unlinkPartial(c, page);
+            }
+            state[page] = DRAINING;
+            if (live[page] == 0 && casLive(page, 0, DEAD)) {
+                recycle(c, page);
+                return new long[0];
+            }
+            int chunk = classes.chunkSize(c);
+            int carved = Math.min(bump[page], classes.chunksPerPage(c) * chunk) / chunk;
+            BitSet free = new BitSet(carved);
+            MemorySegment mem = pageMemory[page];
+            int link = (int) lvFreeHead(page);
+            for (int steps = 0; link != 0 && steps < carved; steps++) {
+                long off = (long) (link - 1) << 3;
+                free.set((int) (off / chunk));
+                link = mem.get(ValueLayout.JAVA_INT_UNALIGNED, off);
+            }
+            long[] out = new long[carved - free.cardinality()];
+            int n = 0;
+            for (int i = free.nextClearBit(0); i < carved && n < out.length; i = free.nextClearBit(i + 1)) {
+                out[n++] = ChunkHandle.of(page, (long) i * chunk, pageShift);
+            }
+            return out;
+        }
+    }
+
+    // ---------------------------------------------------------------- limit, stats, close
+
+    /** Frees whatever retired memory the epoch allows now. Returns the number of items freed. */
+    public final int reclaim() {
+        checkAccess();
+        return reclaimer.reclaimAll();
+    }
+
+    /**
+     * Sets the limit on reserved bytes (at most the builder's maximum limit). Lowering it releases
+     * regions whose pages are all in the pool; the caller evicts or drains to free more.
+     *
+     * @return bytes still reserved above the new limit (0 when the reservation fits)
+     */
+    public final long setLimit(long bytes) {
+        checkAccess();
+        if (bytes < pageSize || bytes > (long) pageMemory.length * pageSize) {
+            throw new IllegalArgumentException("memory limit " + bytes + " must be between one page ("
+                    + pageSize + ") and the maximum limit set at build time ("
+                    + (long) pageMemory.length * pageSize + ")");
+        }
+        reclaimer.reclaimAll();
+        return pool.setLimit(bytes);
+    }
+
+    public final long limit() {
+        return pool.limit();
+    }
+
+    public final long reservedBytes() {
+        return pool.reserved();
+    }
+
+    /** Bytes in allocated chunks, at chunk size. Sums striped counters: not for a per-operation path. */
+    public final long usedBytes() {
+        long used = 0;
+        for (int c = 0; c < classes.count(); c++) {
+            used += (reuses[c].sum() + carves[c].sum() - frees[c].sum()) * classes.chunkSize(c);
+        }
+        return used;
+    }
+
+    private void samplePeakUsed() {
+        long used = usedBytes();
+        if (used > peakUsed) {
+            peakUsed = used; // racy max: a sample, documented as such in AllocatorStats
+        }
+    }
+
+    public final AllocatorStats stats() {
+        samplePeakUsed();
+        List<SizeClassStats> list = new ArrayList<>();
+        long allocations = 0, reuse = 0, carve = 0, free = 0, pageBytes = 0;
+        for (int c = 0; c < classes.count(); c++) {
+            long r = reuses[c].sum(), cv = carves[c].sum(), f = frees[c].sum();
+            int pages;
+            synchronized (classLocks[c]) {
+                pages = classPages[c];
+            }
+            reuse += r;
+            carve += cv;
+            free += f;
+            allocations += r + cv;
+            pageBytes += (long) pages * pageSize;
+            if (pages == 0 && r + cv == 0) {
+                continue;
+            }
+            long used = r + cv - f;
+            long capacity = (long) pages * classes.chunksPerPage(c);
+            long freeChunks = Math.max(0, capacity - used);
+            double frag = pages == 0 ? 0 : 1.0 - (double) used * classes.chunkSize(c) / ((double) pages * pageSize);
+            list.add(new SizeClassStats(c, classes.chunkSize(c), pages, used, freeChunks, r + cv, r, cv, f,
+                    Math.max(0, frag)));
+        }
+        return new AllocatorStats(pool.limit(), pool.reserved(), pool.peakReserved(), usedBytes(), peakUsed,
+                pageBytes, pool.freePages(), pool.regions(), allocations, reuse, carve, free, failures.sum(),
+                reclaimer.pending(), List.copyOf(list));
+    }
+
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Releases every region. Any later use throws {@link IllegalStateException}. The caller makes
+     * sure no thread is inside an operation (a thread that is gets an exception from the FFM
+     * runtime, never a crash).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + pool.sourceName() + ", page " + pageSize + ", "
+                + classes.count() + " classes, reserved " + pool.reserved() + " / " + pool.limit() + "]";
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /** Parameters of an allocator; every value is checked in {@link #validate()}. */
+    public static final class Builder {
+        public static final int DEFAULT_PAGE_SIZE = 1 << 20;
+        public static final long DEFAULT_REGION_BYTES = 64L << 20;
+        public static final int DEFAULT_MIN_CHUNK = 32;
+        public static final double DEFAULT_GROWTH = 1.25;
+        static final int MIN_PAGE_SIZE = 4096;
+        static final int MAX_PAGE_SIZE = 1 << 30;
+
+        long limit = 256L << 20;
+        long maxLimit = -1;
+        int pageSize = DEFAULT_PAGE_SIZE;
+        long regionBytes = DEFAULT_REGION_BYTES;
+        int minChunk = DEFAULT_MIN_CHUNK;
+        double growth = DEFAULT_GROWTH;
+        PageSource source;
+
+        Builder() {
+        }
+
+        /** The limit on reserved bytes; at least one page. */
+        public Builder memoryLimit(long bytes) {
+            this.limit = bytes;
+            return this;
+        }
+
+        /** The highest limit {@link SlabAllocator#setLimit} may set later; default max(4 x limit, 4 GiB). */
+        public Builder maxMemoryLimit(long bytes) {
+            this.maxLimit = bytes;
+            return this;
+        }
+
+        /** Page size: a power of two from 4 KiB to 1 GiB; default 1 MiB. */
+        public Builder pageSize(int bytes) {
+            this.pageSize = bytes;
+            return this;
+        }
+
+        /** Bytes taken from the page source at a time, rounded down to pages; default 64 MiB. */
+        public Builder regionSize(long bytes) {
+            this.regionBytes = bytes;
+            return this;
+        }
+
+        /** Smallest chunk: a multiple of 8, at least 16; default 32. */
+        public Builder minChunkSize(int bytes) {
+            this.minChunk = bytes;
+            return this;
+        }
+
+        /** Growth factor between classes: 1.05 to 2.0; default 1.25. */
+        public Builder growthFactor(double factor) {
+            this.growth = factor;
+            return this;
+        }
+
+        /** Where memory comes from; default the shared or confined arena source of the variant. */
+        public Builder pageSource(PageSource source) {
+            this.source = source;
+            return this;
+        }
+
+        void validate() {
+            if (pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE || Integer.bitCount(pageSize) != 1) {
+                throw new IllegalArgumentException("page size " + pageSize + " must be a power of two from "
+                        + MIN_PAGE_SIZE + " to " + MAX_PAGE_SIZE + " bytes");
+            }
+            if (limit < pageSize) {
+                throw new IllegalArgumentException("memory limit " + limit
+                        + " must be at least one page (" + pageSize + " bytes)");
+            }
+            if (regionBytes < pageSize) {
+                throw new IllegalArgumentException("region size " + regionBytes
+                        + " must be at least one page (" + pageSize + " bytes)");
+            }
+            if (maxLimit < 0) {
+                maxLimit = Math.max(limit, Math.min(Long.MAX_VALUE / 8, Math.max(4 * limit, 4L << 30)));
+            }
+            if (maxLimit < limit) {
+                throw new IllegalArgumentException("maximum memory limit " + maxLimit
+                        + " must be at least the memory limit " + limit);
+            }
+            if (maxLimit / pageSize > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maximum memory limit " + maxLimit + " is more than "
+                        + (Integer.MAX_VALUE - 8) + " pages of " + pageSize + " bytes");
+            }
+            new SizeClasses(minChunk, growth, pageSize); // checks chunk size and growth
+        }
+
+        /** An allocator any thread may use. */
+        public SharedSlabAllocator buildShared() {
+            validate();
+            return new SharedSlabAllocator(this, source != null ? source : SharedArenaPageSource.INSTANCE);
+        }
+
+        /** An allocator only the calling thread may use. */
+        public ConfinedSlabAllocator buildConfined() {
+            validate();
+            return new ConfinedSlabAllocator(this, source != null ? source : ConfinedArenaPageSource.INSTANCE,
+                    Thread.currentThread());
+        }
+    }
+}
