@@ -106,7 +106,10 @@ public final class SizeClasses {
             throw new IllegalArgumentException("chunk size " + size + " must be between 1 and the "
                     + "largest class, " + pageSize + " bytes (the page size)");
         }
-        if (size < (long) direct.length << 3) {
+        // The table is indexed by ceil(size / 8), so it covers sizes up to (length - 1) * 8. The old
+        // test, size < length * 8, let sizes 16385..16391 through to index 2049 of a 2049-entry
+        // table (ArrayIndexOutOfBoundsException) whenever the page is larger than DIRECT_LIMIT.
+        if (size <= (long) (direct.length - 1) << 3) {
             return direct[(int) ((size + 7) >>> 3)] & 0xFF;
         }
         int i = Arrays.binarySearch(chunkSizes, (int) size);
