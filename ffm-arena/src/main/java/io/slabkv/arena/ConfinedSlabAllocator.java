@@ -89,6 +89,21 @@ public final class ConfinedSlabAllocator extends SlabAllocator {
         toPool(page);
     }
 
+    /**
+     * Releases every region; only the owner thread may close. Checked before the base class marks
+     * the allocator closed: a confined region refuses to be closed from another thread, so
+     * without this check a close from the wrong thread marked the allocator closed, then failed
+     * inside the first arena's close, leaving every region reserved for good (the owner's close
+     * then returned early).
+     */
+    @Override
+    public void close() {
+        if (!isClosed()) {
+            checkAccess();
+        }
+        super.close();
+    }
+
     /** The owner thread. */
     public Thread owner() {
         return owner;

@@ -5,24 +5,39 @@ import java.lang.foreign.MemorySegment;
 /**
  * The regions taken from a {@link PageSource} and the pages that no size class holds.
  *
- * <p>Region slot {@code r} covers page numbers {@code [r * pagesPerRegion, r * pagesPerRegion +
- * pageCount(r))}; a region smaller than the full size (the last one under a tight limit) uses a
- * prefix of its range. Every method is {@code synchronized}: the pool is touched only when a class
- * needs a new page or gives one back, a few times per MiB allocated.
+ * <p>A region of {@code n} pages covers {@code n} consecutive page numbers, the first run of
+ * unused numbers found (first fit). Numbers are not tied to fixed per-region slots: a region
+ * smaller than the full size (reserved under a tight limit) would otherwise strand the rest of
+ * its slot's numbers, and raising the limit later could not reach the maximum limit the page
+ * arrays were sized for. Every method is {@code synchronized}: the pool is touched only when a
+ * class needs a new page or gives one back, a few times per MiB allocated.
  *
  * <p>Invariant: {@link #reserved()} never exceeds {@link #limit()} except transiently after the
  * limit was lowered and before enough pages came back to release whole regions.
  */
 final class PagePool {
 
+    /** One reserved region: page numbers {@code [first, first + pages)}. */
+    private static final class Block {
+        final Region region;
+        final int first;
+        final int pages;
+        int free; // of which in the pool
+
+        Block(Region region, int first, int pages) {
+            this.region = region;
+            this.first = first;
+            this.pages = pages;
+            this.free = pages;
+        }
+    }
+
     private final PageSource source;
     private final int pageSize;
     private final int pagesPerRegion;
     private final MemorySegment[] pageMemory; // shared with the allocator; written here only
-    private final Region[] regions;
-    private final int[] regionPages;     // pages in region r (0 when the slot is empty)
-    private final int[] regionFreePages; // of which in the pool
-    private final int[] freeStack;       // page numbers in the pool
+    private final Block[] pageBlock;          // the region of each page number; null while unused
+    private final int[] freeStack;            // page numbers in the pool
     private int freeCount;
     private long reserved;
     private long peakReserved;
@@ -33,14 +48,10 @@ final class PagePool {
              MemorySegment[] pageMemory) {
         this.source = source;
         this.pageSize = pageSize;
-        this.pagesPerRegion = (int) (regionBytes / pageSize);
+        this.pagesPerRegion = (int) Math.max(1, Math.min(regionBytes / pageSize, pageMemory.length));
         this.pageMemory = pageMemory;
-        int maxPages = pageMemory.length;
-        int maxRegions = (maxPages + pagesPerRegion - 1) / pagesPerRegion;
-        this.regions = new Region[maxRegions];
-        this.regionPages = new int[maxRegions];
-        this.regionFreePages = new int[maxRegions];
-        this.freeStack = new int[maxPages];
+        this.pageBlock = new Block[pageMemory.length];
+        this.freeStack = new int[pageMemory.length];
         this.limit = limit;
         assert maxLimit >= limit;
     }
@@ -54,59 +65,68 @@ final class PagePool {
             return -1;
         }
         int page = freeStack[--freeCount];
-        regionFreePages[page / pagesPerRegion]--;
+        pageBlock[page].free--;
         return page;
     }
 
     /** Puts a page whose grace period is over back into the pool and lets the source discard it. */
     synchronized void give(int page) {
-        int r = page / pagesPerRegion;
-        Region region = regions[r];
-        region.discard((long) (page - r * pagesPerRegion) * pageSize, pageSize);
+        Block b = pageBlock[page];
+        b.region.discard((long) (page - b.first) * pageSize, pageSize);
         freeStack[freeCount++] = page;
-        regionFreePages[r]++;
-        if (reserved > limit && regionFreePages[r] == regionPages[r]) {
-            release(r);
+        b.free++;
+        if (reserved > limit && b.free == b.pages) {
+            release(b);
         }
     }
 
     private boolean reserveRegion() {
         long room = (limit - reserved) / pageSize;
-        int pages = (int) Math.min(pagesPerRegion, room);
-        if (pages <= 0) {
+        int want = (int) Math.min(pagesPerRegion, room);
+        if (want <= 0) {
             return false;
         }
-        int slot = -1;
-        for (int r = 0; r < regions.length; r++) {
-            if (regions[r] == null) {
-                slot = r;
-                break;
+        // First fit: the first run of unused page numbers that is `want` long, else the longest run
+        // (released regions can leave shorter gaps; the region is then smaller, the next one fills on).
+        int first = -1;
+        int pages = 0;
+        for (int p = 0; p < pageBlock.length && pages < want; ) {
+            Block b = pageBlock[p];
+            if (b != null) {
+                p = b.first + b.pages;
+                continue;
+            }
+            int start = p;
+            while (p < pageBlock.length && pageBlock[p] == null && p - start < want) {
+                p++;
+            }
+            if (p - start > pages) {
+                first = start;
+                pages = p - start;
             }
         }
-        if (slot < 0) {
-            return false;
+        if (pages == 0) {
+            return false; // cannot happen while reserved < limit <= maximum limit; kept as a guard
         }
         long bytes = (long) pages * pageSize;
         Region region = source.reserve(bytes, pageSize);
-        regions[slot] = region;
-        regionPages[slot] = pages;
-        regionFreePages[slot] = pages;
+        Block block = new Block(region, first, pages);
         regionCount++;
         reserved += bytes;
         peakReserved = Math.max(peakReserved, reserved);
         MemorySegment memory = region.memory();
-        int first = slot * pagesPerRegion;
         for (int i = pages - 1; i >= 0; i--) { // lowest page on top of the stack
+            pageBlock[first + i] = block;
             pageMemory[first + i] = memory.asSlice((long) i * pageSize, pageSize);
             freeStack[freeCount++] = first + i;
         }
         return true;
     }
 
-    /** Releases region {@code r}, all of whose pages are in the pool. */
-    private void release(int r) {
-        int first = r * pagesPerRegion;
-        int last = first + regionPages[r];
+    /** Releases region {@code b}, all of whose pages are in the pool. */
+    private void release(Block b) {
+        int first = b.first;
+        int last = first + b.pages;
         int kept = 0;
         for (int i = 0; i < freeCount; i++) {
             int p = freeStack[i];
@@ -117,14 +137,11 @@ final class PagePool {
         freeCount = kept;
         for (int p = first; p < last; p++) {
             pageMemory[p] = null;
+            pageBlock[p] = null;
         }
-        reserved -= (long) regionPages[r] * pageSize;
-        regionPages[r] = 0;
-        regionFreePages[r] = 0;
+        reserved -= (long) b.pages * pageSize;
         regionCount--;
-        Region region = regions[r];
-        regions[r] = null;
-        region.release();
+        b.region.release();
     }
 
     /**
@@ -135,20 +152,29 @@ final class PagePool {
      */
     synchronized long setLimit(long newLimit) {
         limit = newLimit;
-        for (int r = 0; r < regions.length && reserved > limit; r++) {
-            if (regions[r] != null && regionFreePages[r] == regionPages[r]) {
-                release(r);
+        for (int p = 0; p < pageBlock.length && reserved > limit; ) {
+            Block b = pageBlock[p];
+            if (b == null) {
+                p++;
+                continue;
+            }
+            p = b.first + b.pages;
+            if (b.free == b.pages) {
+                release(b);
             }
         }
         return Math.max(0, reserved - limit);
     }
 
     synchronized void close() {
-        for (int r = 0; r < regions.length; r++) {
-            if (regions[r] != null) {
-                regionFreePages[r] = regionPages[r];
-                release(r);
+        for (int p = 0; p < pageBlock.length; ) {
+            Block b = pageBlock[p];
+            if (b == null) {
+                p++;
+                continue;
             }
+            p = b.first + b.pages;
+            release(b);
         }
         freeCount = 0;
     }

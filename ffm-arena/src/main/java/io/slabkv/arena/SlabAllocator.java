@@ -40,6 +40,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     static final byte POOL = 0, CURRENT = 1, FULL = 2, PARTIAL = 3, DRAINING = 4, RECYCLING = 5;
     /** {@code live} of a page being recycled: far below zero, so late reservations stay negative. */
     static final int DEAD = Integer.MIN_VALUE / 2;
+    /** Reclaim-and-retry rounds of an allocation that found no room: chunk, then its emptied page. */
+    static final int RECLAIM_ROUNDS = 3;
     private static final long TAG_ONE = 1L << 32;
     private static final long LINK_MASK = 0xFFFF_FFFFL;
 
@@ -179,8 +181,12 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         long h = allocateGuarded(c);
         // Reclaim outside the critical section: our own announcement would hold the epoch back.
         // (A caller that is itself inside one holds it back all the same; the engine allocates first.)
-        if (h == ChunkHandle.NONE && reclaimer.reclaimAll() > 0) {
-            h = allocateGuarded(c); // retired memory came back: try once more
+        // More than one round: a reclaimed chunk whose free empties its page sends that page through
+        // a grace period of its own, so another class gets the page only from the next round. With a
+        // single retry such an allocation failed at the limit although nobody held the memory.
+        // Every round that continues has freed something, and there are at most RECLAIM_ROUNDS.
+        for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
+            h = allocateGuarded(c); // retired memory came back: try again
         }
         if (h == ChunkHandle.NONE) {
             failures.increment();
