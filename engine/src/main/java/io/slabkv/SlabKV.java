@@ -1,0 +1,256 @@
+package io.slabkv;
+
+import io.slabkv.arena.ConfinedArenaPageSource;
+import io.slabkv.arena.PageSource;
+import io.slabkv.arena.SharedArenaPageSource;
+import io.slabkv.arena.SlabAllocator;
+import io.slabkv.engine.store.Store;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * An off-heap key-value store with a hard memory limit.
+ *
+ * <p>Keys are 1 to 65,535 bytes; values 0 bytes up to what fits one page with the key and an 8-byte
+ * (16 with a TTL) header. The {@link MemorySegment} methods are the zero-allocation path: gets never
+ * block, never write shared memory and never allocate; puts and removes never block and never
+ * allocate. A {@code long} key is the same entry as its 8 little-endian bytes.
+ *
+ * <p>A <em>shared</em> store may be used by any thread. A <em>confined</em> store belongs to the thread
+ * that built it; any other thread gets a {@link WrongThreadException}.
+ *
+ * <p>Bad input (null or empty key, an entry larger than a page, a non-positive TTL, a read-only
+ * destination) gets an exception naming the value and the rule, and leaves the store unchanged. Use
+ * after {@link #close()} throws {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (SlabKV kv = SlabKV.builder().memoryLimit(1L << 30).expectedEntries(1_000_000).build()) {
+ *     kv.put(42L, value);                    // value: a MemorySegment
+ *     int n = kv.get(42L, buffer);           // SlabKV.MISS, or the value length
+ *     if (n > buffer.byteSize()) { ... }     // too small: nothing copied, n is the length needed
+ * }
+ * }</pre>
+ */
+public sealed interface SlabKV extends AutoCloseable permits Store {
+
+    /** What {@code get} returns when the key has no live entry. */
+    int MISS = -1;
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ MemorySegment keys
+
+    /** Stores {@code value} under {@code key}, replacing any value it had. */
+    void put(MemorySegment key, MemorySegment value);
+
+    /** Stores {@code value} under {@code key} for {@code ttl}; a read after that misses. */
+    void put(MemorySegment key, MemorySegment value, long ttl, TimeUnit unit);
+
+    /**
+     * Copies the value of {@code key} into {@code dst} from offset 0.
+     *
+     * @return {@link #MISS}; or the value's length. When that is more than {@code dst.byteSize()},
+     *         nothing was copied and the caller retries with a larger buffer.
+     */
+    int get(MemorySegment key, MemorySegment dst);
+
+    /** Removes {@code key}; returns whether it had a live entry. */
+    boolean remove(MemorySegment key);
+
+    /** Stores {@code value} only if {@code key} has no live entry; returns whether it stored. */
+    boolean putIfAbsent(MemorySegment key, MemorySegment value);
+
+    /** Stores {@code value} only if {@code key} has a live entry; returns whether it stored. */
+    boolean replace(MemorySegment key, MemorySegment value);
+
+    boolean containsKey(MemorySegment key);
+
+    // ------------------------------------------------------------------ long keys
+
+    void put(long key, MemorySegment value);
+
+    void put(long key, MemorySegment value, long ttl, TimeUnit unit);
+
+    int get(long key, MemorySegment dst);
+
+    boolean remove(long key);
+
+    boolean putIfAbsent(long key, MemorySegment value);
+
+    boolean replace(long key, MemorySegment value);
+
+    boolean containsKey(long key);
+
+    // ------------------------------------------------------------------ byte[] convenience
+
+    default void put(byte[] key, byte[] value) {
+        put(MemorySegment.ofArray(Objects.requireNonNull(key, "key is null")),
+                MemorySegment.ofArray(Objects.requireNonNull(value, "value is null")));
+    }
+
+    default void put(byte[] key, byte[] value, long ttl, TimeUnit unit) {
+        put(MemorySegment.ofArray(Objects.requireNonNull(key, "key is null")),
+                MemorySegment.ofArray(Objects.requireNonNull(value, "value is null")), ttl, unit);
+    }
+
+    /** The value of {@code key} as a new array, or null. Allocates: the segment overloads do not. */
+    byte[] get(byte[] key);
+
+    /** As {@link #get(MemorySegment, MemorySegment)}, into {@code dst} from index 0. */
+    default int get(byte[] key, byte[] dst) {
+        return get(MemorySegment.ofArray(Objects.requireNonNull(key, "key is null")),
+                MemorySegment.ofArray(Objects.requireNonNull(dst, "destination is null")));
+    }
+
+    default boolean remove(byte[] key) {
+        return remove(MemorySegment.ofArray(Objects.requireNonNull(key, "key is null")));
+    }
+
+    default boolean containsKey(byte[] key) {
+        return containsKey(MemorySegment.ofArray(Objects.requireNonNull(key, "key is null")));
+    }
+
+    // ------------------------------------------------------------------ Agrona buffers
+
+    /**
+     * Stores bytes {@code [valueOffset, valueOffset + valueLength)} of {@code value} under bytes
+     * {@code [keyOffset, keyOffset + keyLength)} of {@code key}. The buffers are read through their
+     * backing array or address, never through Agrona's {@code UnsafeBuffer} accessors.
+     */
+    default void put(DirectBuffer key, int keyOffset, int keyLength,
+                     DirectBuffer value, int valueOffset, int valueLength) {
+        put(Buffers.segment(key, keyOffset, keyLength, "key"),
+                Buffers.segment(value, valueOffset, valueLength, "value"));
+    }
+
+    /** As {@link #get(MemorySegment, MemorySegment)}, into {@code dst} from {@code dstOffset}. */
+    default int get(DirectBuffer key, int keyOffset, int keyLength, MutableDirectBuffer dst, int dstOffset) {
+        Objects.requireNonNull(dst, "destination is null");
+        return get(Buffers.segment(key, keyOffset, keyLength, "key"),
+                Buffers.segment(dst, dstOffset, dst.capacity() - dstOffset, "destination"));
+    }
+
+    default boolean remove(DirectBuffer key, int keyOffset, int keyLength) {
+        return remove(Buffers.segment(key, keyOffset, keyLength, "key"));
+    }
+
+    // ------------------------------------------------------------------ the whole store
+
+    /** Entries in the index (expired entries not yet swept included). */
+    long size();
+
+    /** Removes every entry. Weakly consistent with concurrent puts. */
+    void clear();
+
+    /**
+     * Visits live entries. Weakly consistent: sees every entry present for the whole walk, and may
+     * or may not see entries added or removed during it. Allocates a view per entry.
+     */
+    void forEach(EntryVisitor visitor);
+
+    /** Runs one round of index maintenance (tombstone cleaning, reclamation). */
+    void maintain();
+
+    StoreStats stats();
+
+    /** Whether the store belongs to one thread. */
+    boolean confined();
+
+    /** Releases every byte the store reserved. Later use throws {@link IllegalStateException}. */
+    @Override
+    void close();
+
+    // ------------------------------------------------------------------ builder
+
+    /** Builds a store; every setting is checked in {@link #build()}. */
+    final class Builder {
+        long memoryLimit = 64L << 20;
+        long expectedEntries = 16_384;
+        int pageSize = SlabAllocator.Builder.DEFAULT_PAGE_SIZE;
+        long regionSize = SlabAllocator.Builder.DEFAULT_REGION_BYTES;
+        double growthFactor = SlabAllocator.Builder.DEFAULT_GROWTH;
+        int minChunkSize = SlabAllocator.Builder.DEFAULT_MIN_CHUNK;
+        boolean confined;
+        TimeSource timeSource = TimeSource.system();
+        PageSource pageSource;
+
+        Builder() {
+        }
+
+        /** The hard limit on bytes reserved, index and pages together; default 64 MiB. */
+        public Builder memoryLimit(long bytes) {
+            this.memoryLimit = bytes;
+            return this;
+        }
+
+        /** Entries the index is sized for (it takes about 10.7 bytes per entry); default 16,384. */
+        public Builder expectedEntries(long entries) {
+            this.expectedEntries = entries;
+            return this;
+        }
+
+        /** Page size, a power of two, 4 KiB to 1 GiB; default 1 MiB. Also the largest entry. */
+        public Builder pageSize(int bytes) {
+            this.pageSize = bytes;
+            return this;
+        }
+
+        /** Bytes reserved from the OS at a time; default 64 MiB. */
+        public Builder regionSize(long bytes) {
+            this.regionSize = bytes;
+            return this;
+        }
+
+        /** Growth between size classes, 1.05 to 2.0; lower packs tighter. Default 1.25. */
+        public Builder growthFactor(double factor) {
+            this.growthFactor = factor;
+            return this;
+        }
+
+        /** Smallest chunk, a multiple of 8, at least 16; default 32. */
+        public Builder minChunkSize(int bytes) {
+            this.minChunkSize = bytes;
+            return this;
+        }
+
+        /** Any thread may use the store (the default). */
+        public Builder shared() {
+            this.confined = false;
+            return this;
+        }
+
+        /** Only the thread that calls {@link #build()} may use the store. */
+        public Builder confined() {
+            this.confined = true;
+            return this;
+        }
+
+        /** The clock TTLs run on; default {@link System#nanoTime()}. */
+        public Builder timeSource(TimeSource clock) {
+            this.timeSource = Objects.requireNonNull(clock, "time source is null");
+            return this;
+        }
+
+        /** Where pages come from; default shared (or, for a confined store, confined) arenas. */
+        public Builder pageSource(PageSource source) {
+            this.pageSource = Objects.requireNonNull(source, "page source is null");
+            return this;
+        }
+
+        public SlabKV build() {
+            if (expectedEntries <= 0 || expectedEntries > (1L << 40)) {
+                throw new IllegalArgumentException("expected entries " + expectedEntries
+                        + " must be between 1 and 2^40");
+            }
+            PageSource source = pageSource != null ? pageSource
+                    : confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE;
+            return new Store(memoryLimit, expectedEntries, pageSize, regionSize, growthFactor, minChunkSize,
+                    confined, timeSource, source);
+        }
+    }
+}

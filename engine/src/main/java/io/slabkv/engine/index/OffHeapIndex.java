@@ -1,0 +1,151 @@
+package io.slabkv.engine.index;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The off-heap open-addressing table: buckets of one 64-byte cache line each, a control word and
+ * seven {@link SlotWord slots}.
+ *
+ * <pre>
+ *  bucket b, at byte b * 64:
+ *  +----------------+--------+--------+--------+--------+--------+--------+--------+
+ *  | overflow count | slot 1 | slot 2 | slot 3 | slot 4 | slot 5 | slot 6 | slot 7 |
+ *  +----------------+--------+--------+--------+--------+--------+--------+--------+
+ *    8 bytes          8 bytes each
+ * </pre>
+ *
+ * A key's probe starts at the bucket its hash maps to (a multiply-high range reduction, so any
+ * bucket count works) and walks bucket by bucket, wrapping at the end. The <em>overflow count</em>
+ * of a bucket is the number of keys whose probe passed it to live in a later bucket (as in F14 and
+ * SwissTable): a lookup that has not found its key by the end of a bucket whose count is zero is
+ * a miss. So the end of a probe does not depend on EMPTY slots, and any tombstone can be emptied.
+ *
+ * <p>The rules that keep it lock-free and free of duplicate keys (the reasoning is in the store):
+ * <ol>
+ *   <li>Slots change only by CAS: EMPTY &rarr; FULL (insert), FULL &rarr; FULL (replace),
+ *       FULL &rarr; TOMBSTONE (remove), and the cleaner's TOMBSTONE &rarr; CLEANING &rarr; EMPTY,
+ *       or an inserter's CLEANING &rarr; TOMBSTONE.</li>
+ *   <li>An insert raises the overflow counts of the buckets it passes <em>before</em> the CAS that
+ *       links its entry; a remove lowers them <em>after</em> the CAS that unlinks it.</li>
+ *   <li>Inserts claim only EMPTY slots, never tombstones; a slot becomes EMPTY again only through
+ *       the {@link TombstoneCleaner}, after a grace period no inserter spans.</li>
+ * </ol>
+ * The table is zeroed memory (all EMPTY, all counts 0) from an {@link Arena} of its own, released on
+ * {@link #close()}.
+ */
+public final class OffHeapIndex implements AutoCloseable {
+
+    /** Bytes per bucket: one cache line. */
+    public static final int BUCKET_BYTES = 64;
+    /** Slots per bucket; the first word is the overflow count. */
+    public static final int BUCKET_SLOTS = 7;
+    /** The highest share of slots the expected entries may fill. */
+    public static final double LOAD_FACTOR = 0.75;
+    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
+
+    private final Arena arena;
+    private final MemorySegment table;
+    private final long buckets;
+    /** Slots that hold a TOMBSTONE or CLEANING marker (striped: removes are frequent). */
+    final LongAdder tombstones = new LongAdder();
+
+    private OffHeapIndex(Arena arena, long buckets) {
+        this.arena = arena;
+        this.buckets = buckets;
+        this.table = arena.allocate(buckets * BUCKET_BYTES, BUCKET_BYTES);
+    }
+
+    /** The number of buckets an index for {@code expectedEntries} gets. */
+    public static long bucketsFor(long expectedEntries) {
+        return Math.max(2, (long) Math.ceil(expectedEntries / (LOAD_FACTOR * BUCKET_SLOTS)));
+    }
+
+    public static OffHeapIndex create(long expectedEntries, boolean confined) {
+        Arena arena = confined ? Arena.ofConfined() : Arena.ofShared();
+        try {
+            return new OffHeapIndex(arena, bucketsFor(expectedEntries));
+        } catch (OutOfMemoryError | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public long buckets() {
+        return buckets;
+    }
+
+    /** Slots for entries (control words not counted). */
+    public long capacity() {
+        return buckets * BUCKET_SLOTS;
+    }
+
+    public long byteSize() {
+        return buckets * BUCKET_BYTES;
+    }
+
+    /** The bucket a probe for {@code hash} starts at. */
+    public long home(long hash) {
+        return Math.unsignedMultiplyHigh(hash, buckets);
+    }
+
+    /** The bucket after {@code b}, wrapping at the end. */
+    public long next(long b) {
+        return ++b == buckets ? 0 : b;
+    }
+
+    /** The byte offset of slot {@code s} (1..7) of bucket {@code b}: the name of a slot. */
+    public static long slot(long b, int s) {
+        return b * BUCKET_BYTES + (long) s * Long.BYTES;
+    }
+
+    /** The bucket a slot offset belongs to. */
+    public static long bucketOf(long slot) {
+        return slot / BUCKET_BYTES;
+    }
+
+    /**
+     * Load-acquire of a slot: when it returns a FULL word, the entry that word names was completely
+     * written before (the CAS that stored the word released it).
+     */
+    public long laSlot(long slot) {
+        return (long) WORD.getAcquire(table, slot);
+    }
+
+    /** CAS of a slot, with volatile semantics: publishes everything written before it. */
+    public boolean casSlot(long slot, long expect, long update) {
+        return WORD.compareAndSet(table, slot, expect, update);
+    }
+
+    /** Load-acquire of bucket {@code b}'s overflow count. */
+    public long laOverflow(long b) {
+        return (long) WORD.getAcquire(table, b * BUCKET_BYTES);
+    }
+
+    /**
+     * Adds {@code delta} to the overflow count of every bucket from {@code from} up to, not
+     * including, {@code to}. Atomic adds: a raise is visible before the caller's linking CAS.
+     */
+    public void addOverflow(long from, long to, long delta) {
+        for (long b = from; b != to; b = next(b)) {
+            WORD.getAndAdd(table, b * BUCKET_BYTES, delta);
+        }
+    }
+
+    /** Counts a slot that just became a tombstone. */
+    public void tombstoneAdded() {
+        tombstones.increment();
+    }
+
+    public long tombstones() {
+        return tombstones.sum();
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,705 @@
+package io.slabkv.engine.store;
+
+import io.slabkv.EntryVisitor;
+import io.slabkv.MemoryLimitExceededException;
+import io.slabkv.SlabKV;
+import io.slabkv.StoreStats;
+import io.slabkv.TimeSource;
+import io.slabkv.arena.ChunkHandle;
+import io.slabkv.arena.EpochReclaimer;
+import io.slabkv.arena.PageSource;
+import io.slabkv.arena.ReadGuard;
+import io.slabkv.arena.SharedSlabAllocator;
+import io.slabkv.arena.SlabAllocator;
+import io.slabkv.engine.entry.EntryLayout;
+import io.slabkv.engine.index.GracePeriod;
+import io.slabkv.engine.index.KeyHash;
+import io.slabkv.engine.index.OffHeapIndex;
+import io.slabkv.engine.index.SlotWord;
+import io.slabkv.engine.index.TombstoneCleaner;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The store: an {@link OffHeapIndex} of slot words naming entries in chunks of a
+ * {@link SlabAllocator}.
+ *
+ * <h2>Concurrency model</h2>
+ * Entries are immutable once published: a put writes a whole new entry into a fresh chunk, then
+ * CASes the slot from the old word to the new one (that CAS is the put's linearization point and
+ * publishes the entry's bytes), then retires the old chunk. A get loads the slot word with acquire
+ * semantics (its linearization point) and copies from the entry it names. Every operation that reads
+ * entries runs inside an epoch critical section ({@link SlabAllocator#enter()}), and retired chunks
+ * are reused only after every critical section open at retirement has ended; so a reader never
+ * copies from a chunk that is being rewritten: no torn value, no foreign key's bytes (hazard 2), and
+ * no version word or re-validation is needed.
+ *
+ * <h2>Why no key is ever in two slots (hazard 1)</h2>
+ * An insert walks its key's probe from the home bucket, checking the key of every FULL slot, until
+ * the probe ends (a bucket with a zero overflow count, see {@link OffHeapIndex}); only then does it
+ * claim the <em>first EMPTY slot</em> it passed. Inserts never claim tombstones, and a slot becomes
+ * EMPTY again only through the {@link TombstoneCleaner}, which cannot finish while an inserter that
+ * walked past the slot is in flight. So while two inserts of one key are in flight, the EMPTY slots
+ * of the probe only ever get fewer: both aim at the same first EMPTY slot, or one of them finds that
+ * slot taken, walks again and meets the other's entry. The loser of the race turns into a replace.
+ *
+ * <h2>Put against remove (hazard 3)</h2>
+ * Both are a single CAS on the key's slot from the word they read. Whichever CAS lands second sees
+ * a different word, reads the slot again and acts on what is there now: a remove that finds a
+ * tombstone walks on (the key is gone); a replace that finds a tombstone walks on to insert at the
+ * first EMPTY slot. No update is lost.
+ *
+ * <h2>Deleted slots (hazard 4)</h2>
+ * Removes leave tombstones, which probes pass and inserts do not reuse. Probes end by overflow counts,
+ * not at EMPTY slots, so the cleaner can turn every tombstone back into an EMPTY slot after a grace
+ * period: on {@link #maintain()} and whenever an insert walked more than {@value #LONG_PROBE_BUCKETS} buckets.
+ */
+public final class Store implements SlabKV {
+
+    static final int LONG_PROBE_BUCKETS = 4;
+    private static final int RESULT_DONE = 0, RESULT_PRESENT = 1, RESULT_ABSENT = 2;
+    private static final int MODE_PUT = 0, MODE_IF_ABSENT = 1, MODE_REPLACE = 2;
+
+    private final SlabAllocator allocator;
+    private final OffHeapIndex index;
+    private final TombstoneCleaner cleaner;
+    private final TimeSource clock;
+    private final Thread owner; // null for a shared store
+    private final long memoryLimit;
+    private final int maxEntryBytes;
+    private volatile boolean closed;
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder puts = new LongAdder();
+    private final LongAdder removes = new LongAdder();
+    private final LongAdder expirations = new LongAdder();
+    private final LongAdder entries = new LongAdder();
+
+    public Store(long memoryLimit, long expectedEntries, int pageSize, long regionSize, double growth,
+                 int minChunk, boolean confined, TimeSource clock, PageSource source) {
+        long indexBytes = OffHeapIndex.bucketsFor(expectedEntries) * OffHeapIndex.BUCKET_BYTES;
+        if (memoryLimit - indexBytes < pageSize) {
+            throw new IllegalArgumentException("memory limit " + memoryLimit + " is too small: the index for "
+                    + expectedEntries + " expected entries takes " + indexBytes
+                    + " bytes and at least one page of " + pageSize + " bytes must fit beside it");
+        }
+        SlabAllocator.Builder b = SlabAllocator.builder().memoryLimit(memoryLimit - indexBytes)
+                .pageSize(pageSize).regionSize(regionSize).growthFactor(growth).minChunkSize(minChunk)
+                .pageSource(source);
+        this.allocator = confined ? b.buildConfined() : b.buildShared();
+        try {
+            this.index = OffHeapIndex.create(expectedEntries, confined);
+        } catch (OutOfMemoryError | RuntimeException e) {
+            allocator.close();
+            throw e;
+        }
+        this.cleaner = new TombstoneCleaner(index, confined ? GracePeriod.NONE
+                : new EpochGrace(((SharedSlabAllocator) allocator).reclaimer()));
+        this.clock = clock;
+        this.owner = confined ? Thread.currentThread() : null;
+        this.memoryLimit = memoryLimit;
+        this.maxEntryBytes = allocator.maxChunkSize();
+    }
+
+    // ================================================================== checks
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        if (owner != null && Thread.currentThread() != owner) {
+            throw new WrongThreadException("this confined store belongs to thread '" + owner.getName()
+                    + "'; it was called from thread '" + Thread.currentThread().getName() + "'");
+        }
+    }
+
+    private static int checkKey(MemorySegment key) {
+        if (key == null) {
+            throw new NullPointerException("key is null");
+        }
+        long n = key.byteSize();
+        if (n == 0 || n > EntryLayout.MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("key length " + n + " must be between 1 and "
+                    + EntryLayout.MAX_KEY_LENGTH + " bytes");
+        }
+        return (int) n;
+    }
+
+    private static MemorySegment checkValue(MemorySegment value) {
+        if (value == null) {
+            throw new NullPointerException("value is null");
+        }
+        return value;
+    }
+
+    private static MemorySegment checkDestination(MemorySegment dst) {
+        if (dst == null) {
+            throw new NullPointerException("destination is null");
+        }
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("destination segment is read-only");
+        }
+        return dst;
+    }
+
+    private long entrySize(int keyLength, long valueLength, boolean ttl) {
+        long size = EntryLayout.size(keyLength, valueLength, ttl);
+        if (size > maxEntryBytes) {
+            throw new IllegalArgumentException("entry of " + size + " bytes (key " + keyLength + " + value "
+                    + valueLength + " + header " + (ttl ? EntryLayout.TTL_HEADER : EntryLayout.BASE_HEADER)
+                    + ") is larger than the largest size class, " + maxEntryBytes
+                    + " bytes (the page size): values with this key may be at most "
+                    + (maxEntryBytes - (size - valueLength)) + " bytes");
+        }
+        return size;
+    }
+
+    private long deadline(long ttl, TimeUnit unit) {
+        Objects.requireNonNull(unit, "TTL unit is null");
+        if (ttl <= 0) {
+            throw new IllegalArgumentException("TTL " + ttl + " " + unit + " must be positive");
+        }
+        long nanos = unit.toNanos(ttl);
+        long now = clock.nanoTime();
+        if (nanos == Long.MAX_VALUE || now + nanos < now) {
+            throw new IllegalArgumentException("TTL " + ttl + " " + unit
+                    + " overflows the clock: it must be less than about 292 years");
+        }
+        return now + nanos;
+    }
+
+    // ================================================================== reads
+
+    @Override
+    public int get(MemorySegment key, MemorySegment dst) {
+        int klen = checkKey(key);
+        checkDestination(dst);
+        checkUsable();
+        return read(KeyHash.hash(key, 0, klen), key, 0, klen, dst);
+    }
+
+    @Override
+    public int get(long key, MemorySegment dst) {
+        checkDestination(dst);
+        checkUsable();
+        return read(KeyHash.hash(key), null, key, Long.BYTES, dst);
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+        MemorySegment k = MemorySegment.ofArray(Objects.requireNonNull(key, "key is null"));
+        int klen = checkKey(k);
+        checkUsable();
+        long hash = KeyHash.hash(k, 0, klen);
+        ReadGuard guard = allocator.enter();
+        try {
+            long word = find(hash, k, 0, klen);
+            if (word == SlotWord.EMPTY) {
+                misses.increment();
+                return null;
+            }
+            long h = SlotWord.handle(word);
+            MemorySegment page = allocator.segment(h);
+            long e = allocator.offset(h);
+            byte[] out = new byte[EntryLayout.valueLength(page, e)];
+            MemorySegment.copy(page, EntryLayout.keyOffset(page, e) + klen, MemorySegment.ofArray(out), 0, out.length);
+            hits.increment();
+            return out;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private int read(long hash, MemorySegment key, long longKey, int klen, MemorySegment dst) {
+        ReadGuard guard = allocator.enter();
+        try {
+            long word = find(hash, key, longKey, klen);
+            if (word == SlotWord.EMPTY) {
+                misses.increment();
+                return MISS;
+            }
+            long h = SlotWord.handle(word);
+            MemorySegment page = allocator.segment(h);
+            long e = allocator.offset(h);
+            int vlen = EntryLayout.valueLength(page, e);
+            if (vlen <= dst.byteSize()) {
+                MemorySegment.copy(page, EntryLayout.keyOffset(page, e) + klen, dst, 0, vlen);
+            }
+            hits.increment();
+            return vlen;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    @Override
+    public boolean containsKey(MemorySegment key) {
+        int klen = checkKey(key);
+        checkUsable();
+        return contains(KeyHash.hash(key, 0, klen), key, 0, klen);
+    }
+
+    @Override
+    public boolean containsKey(long key) {
+        checkUsable();
+        return contains(KeyHash.hash(key), null, key, Long.BYTES);
+    }
+
+    private boolean contains(long hash, MemorySegment key, long longKey, int klen) {
+        ReadGuard guard = allocator.enter();
+        try {
+            return find(hash, key, longKey, klen) != SlotWord.EMPTY;
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * The slot word of the live entry for the key, or EMPTY. Inside a critical section. An expired
+     * entry counts as absent. Walks buckets from the key's home until it finds the key or finishes
+     * a bucket whose overflow count is zero.
+     */
+    private long find(long hash, MemorySegment key, long longKey, int klen) {
+        long tag = SlotWord.tag(hash);
+        long b = index.home(hash);
+        for (long n = index.buckets(); n > 0; n--) {
+            for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                long w = index.laSlot(OffHeapIndex.slot(b, s));
+                if (SlotWord.tagOf(w) == tag && keyEquals(SlotWord.handle(w), key, longKey, klen)) {
+                    return expired(SlotWord.handle(w)) ? SlotWord.EMPTY : w;
+                }
+            }
+            if (index.laOverflow(b) == 0) {
+                return SlotWord.EMPTY;
+            }
+            b = index.next(b);
+        }
+        return SlotWord.EMPTY;
+    }
+
+    private boolean keyEquals(long handle, MemorySegment key, long longKey, int klen) {
+        MemorySegment page = allocator.segment(handle);
+        long e = allocator.offset(handle);
+        if (EntryLayout.keyLength(page, e) != klen) {
+            return false;
+        }
+        long k = EntryLayout.keyOffset(page, e);
+        if (key == null) {
+            return EntryLayout.longKey(page, k) == longKey;
+        }
+        return MemorySegment.mismatch(page, k, k + klen, key, 0, klen) < 0;
+    }
+
+    private boolean expired(long handle) {
+        MemorySegment page = allocator.segment(handle);
+        long e = allocator.offset(handle);
+        return EntryLayout.hasTtl(page, e) && clock.nanoTime() - EntryLayout.expiry(page, e) >= 0;
+    }
+
+    // ================================================================== writes
+
+    @Override
+    public void put(MemorySegment key, MemorySegment value) {
+        int klen = checkKey(key);
+        checkValue(value);
+        checkUsable();
+        write(MODE_PUT, KeyHash.hash(key, 0, klen), key, 0, klen, value, false, 0);
+    }
+
+    @Override
+    public void put(MemorySegment key, MemorySegment value, long ttl, TimeUnit unit) {
+        int klen = checkKey(key);
+        checkValue(value);
+        checkUsable();
+        write(MODE_PUT, KeyHash.hash(key, 0, klen), key, 0, klen, value, true, deadline(ttl, unit));
+    }
+
+    @Override
+    public void put(long key, MemorySegment value) {
+        checkValue(value);
+        checkUsable();
+        write(MODE_PUT, KeyHash.hash(key), null, key, Long.BYTES, value, false, 0);
+    }
+
+    @Override
+    public void put(long key, MemorySegment value, long ttl, TimeUnit unit) {
+        checkValue(value);
+        checkUsable();
+        write(MODE_PUT, KeyHash.hash(key), null, key, Long.BYTES, value, true, deadline(ttl, unit));
+    }
+
+    @Override
+    public boolean putIfAbsent(MemorySegment key, MemorySegment value) {
+        int klen = checkKey(key);
+        checkValue(value);
+        checkUsable();
+        long hash = KeyHash.hash(key, 0, klen);
+        return !contains(hash, key, 0, klen)
+                && write(MODE_IF_ABSENT, hash, key, 0, klen, value, false, 0) == RESULT_DONE;
+    }
+
+    @Override
+    public boolean putIfAbsent(long key, MemorySegment value) {
+        checkValue(value);
+        checkUsable();
+        long hash = KeyHash.hash(key);
+        return !contains(hash, null, key, Long.BYTES)
+                && write(MODE_IF_ABSENT, hash, null, key, Long.BYTES, value, false, 0) == RESULT_DONE;
+    }
+
+    @Override
+    public boolean replace(MemorySegment key, MemorySegment value) {
+        int klen = checkKey(key);
+        checkValue(value);
+        checkUsable();
+        long hash = KeyHash.hash(key, 0, klen);
+        return contains(hash, key, 0, klen)
+                && write(MODE_REPLACE, hash, key, 0, klen, value, false, 0) == RESULT_DONE;
+    }
+
+    @Override
+    public boolean replace(long key, MemorySegment value) {
+        checkValue(value);
+        checkUsable();
+        long hash = KeyHash.hash(key);
+        return contains(hash, null, key, Long.BYTES)
+                && write(MODE_REPLACE, hash, null, key, Long.BYTES, value, false, 0) == RESULT_DONE;
+    }
+
+    /**
+     * Writes a new entry and links it: in {@code MODE_PUT} always, in {@code MODE_IF_ABSENT} only
+     * where the key has no live entry, in {@code MODE_REPLACE} only where it has one.
+     */
+    private int write(int mode, long hash, MemorySegment key, long longKey, int klen, MemorySegment value,
+                      boolean ttl, long expiry) {
+        long vlen = value.byteSize();
+        long size = entrySize(klen, vlen, ttl);
+        // Allocate and fill outside any critical section: the chunk is private until the slot CAS.
+        long h = allocate(size);
+        MemorySegment page = allocator.segment(h);
+        long e = allocator.offset(h);
+        long k = EntryLayout.writeHeader(page, e, klen, (int) vlen, ttl, expiry);
+        if (key == null) {
+            EntryLayout.writeLongKey(page, k, longKey);
+        } else {
+            MemorySegment.copy(key, 0, page, k, klen);
+        }
+        MemorySegment.copy(value, 0, page, k + klen, vlen);
+        long word = SlotWord.full(SlotWord.tag(hash), h);
+
+        long probed = link(mode, hash, key, longKey, klen, word);
+        if (probed == -1) {
+            // No EMPTY slot on the whole probe: clean tombstones (outside the critical section) and retry.
+            cleaner.cleanFully();
+            probed = link(mode, hash, key, longKey, klen, word);
+            if (probed == -1) {
+                allocator.free(h);
+                throw new IllegalStateException("the index is full: all " + index.capacity() + " slots hold entries"
+                        + " (" + entries.sum() + " live); build the store with more expected entries");
+            }
+        }
+        if (probed < 0) {
+            allocator.free(h); // never published
+            return (int) -(probed + 2);
+        }
+        puts.increment();
+        if (probed > LONG_PROBE_BUCKETS) {
+            cleaner.tryStep();
+        }
+        return RESULT_DONE;
+    }
+
+    /**
+     * Links the entry {@code word} names, inside a critical section.
+     *
+     * <p>Walks the probe from the home bucket, checking every FULL slot's key and remembering the
+     * first EMPTY slot, until the key turns up (replace) or the walk has passed a bucket with no
+     * overflow and seen an EMPTY slot (insert there). The insert raises the overflow counts of the
+     * buckets between home and that slot, then claims it by CAS; if the CAS loses, it lowers them
+     * again and walks anew: the winner may have been an insert of this very key.
+     *
+     * @return the buckets walked (&ge; 0) when linked; -1 when the table has no EMPTY slot;
+     *         {@code -(RESULT_PRESENT + 2)} or {@code -(RESULT_ABSENT + 2)} when the mode declined
+     */
+    private long link(int mode, long hash, MemorySegment key, long longKey, int klen, long word) {
+        long tag = SlotWord.tag(hash);
+        long home = index.home(hash);
+        ReadGuard guard = allocator.enter();
+        try {
+            retry:
+            for (;;) {
+                long b = home;
+                long free = -1;
+                long walked = 0;
+                for (;;) {
+                    for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                        long slot = OffHeapIndex.slot(b, s);
+                        long w = index.laSlot(slot);
+                        if (w == SlotWord.EMPTY) {
+                            if (free < 0) {
+                                free = slot;
+                            }
+                        } else if (w == SlotWord.CLEANING) {
+                            // We walk past it: cancel the cleaning, so it cannot turn EMPTY (and be
+                            // claimed by another insert of our key) while our insert is in flight.
+                            index.casSlot(slot, SlotWord.CLEANING, SlotWord.TOMBSTONE);
+                        } else if (SlotWord.tagOf(w) == tag && keyEquals(SlotWord.handle(w), key, longKey, klen)) {
+                            long old = SlotWord.handle(w);
+                            boolean wasExpired = expired(old);
+                            if (mode == MODE_IF_ABSENT && !wasExpired) {
+                                return -(RESULT_PRESENT + 2);
+                            }
+                            if (mode == MODE_REPLACE && wasExpired) {
+                                return -(RESULT_ABSENT + 2);
+                            }
+                            // CAS old -> new: the replace's linearization point; publishes the entry.
+                            if (index.casSlot(slot, w, word)) {
+                                allocator.retire(old);
+                                if (wasExpired) {
+                                    expirations.increment();
+                                }
+                                return walked;
+                            }
+                            continue retry; // a concurrent write or remove changed the slot
+                        }
+                    }
+                    if (free >= 0 && index.laOverflow(b) == 0) {
+                        break; // the key is not in the table and we have a slot
+                    }
+                    if (++walked >= index.buckets()) {
+                        if (free < 0) {
+                            return -1;
+                        }
+                        break;
+                    }
+                    b = index.next(b);
+                }
+                if (mode == MODE_REPLACE) {
+                    return -(RESULT_ABSENT + 2);
+                }
+                long target = OffHeapIndex.bucketOf(free);
+                // Raise the overflow counts first: a lookup that finds the entry in a later bucket
+                // must not stop early.
+                index.addOverflow(home, target, 1);
+                // CAS EMPTY -> FULL: the insert's linearization point; publishes the entry bytes.
+                if (index.casSlot(free, SlotWord.EMPTY, word)) {
+                    entries.increment();
+                    return walked;
+                }
+                index.addOverflow(home, target, -1);
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private long allocate(long size) {
+        long h = allocator.allocate(size);
+        if (h == ChunkHandle.NONE) {
+            throw new MemoryLimitExceededException("no room for an entry of " + size + " bytes under the memory"
+                    + " limit of " + memoryLimit + " bytes (index " + index.byteSize() + " bytes, pages reserved "
+                    + allocator.reservedBytes() + " bytes, in use " + allocator.usedBytes() + " bytes)");
+        }
+        return h;
+    }
+
+    // ================================================================== removes
+
+    @Override
+    public boolean remove(MemorySegment key) {
+        int klen = checkKey(key);
+        checkUsable();
+        return unlink(KeyHash.hash(key, 0, klen), key, 0, klen);
+    }
+
+    @Override
+    public boolean remove(long key) {
+        checkUsable();
+        return unlink(KeyHash.hash(key), null, key, Long.BYTES);
+    }
+
+    /** Removes the key's entry; returns whether it was live (an expired one is removed too). */
+    private boolean unlink(long hash, MemorySegment key, long longKey, int klen) {
+        long tag = SlotWord.tag(hash);
+        long home = index.home(hash);
+        ReadGuard guard = allocator.enter();
+        try {
+            retry:
+            for (;;) {
+                long b = home;
+                for (long n = index.buckets(); n > 0; n--) {
+                    for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                        long slot = OffHeapIndex.slot(b, s);
+                        long w = index.laSlot(slot);
+                        if (SlotWord.tagOf(w) != tag || !keyEquals(SlotWord.handle(w), key, longKey, klen)) {
+                            continue;
+                        }
+                        long old = SlotWord.handle(w);
+                        boolean wasExpired = expired(old);
+                        // CAS FULL -> TOMBSTONE: the remove's linearization point.
+                        if (!index.casSlot(slot, w, SlotWord.TOMBSTONE)) {
+                            continue retry; // changed under us: walk again
+                        }
+                        // Lower the counts only after the unlink: until then a lookup may need them.
+                        index.addOverflow(home, b, -1);
+                        index.tombstoneAdded();
+                        entries.decrement();
+                        allocator.retire(old);
+                        if (wasExpired) {
+                            expirations.increment();
+                            return false;
+                        }
+                        removes.increment();
+                        return true;
+                    }
+                    if (index.laOverflow(b) == 0) {
+                        return false;
+                    }
+                    b = index.next(b);
+                }
+                return false;
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    // ================================================================== whole store
+
+    @Override
+    public long size() {
+        checkUsable();
+        return Math.max(0, entries.sum());
+    }
+
+    @Override
+    public void clear() {
+        checkUsable();
+        long buckets = index.buckets();
+        for (long b = 0; b < buckets; ) {
+            ReadGuard guard = allocator.enter(); // per block, so a long walk does not hold back reuse
+            try {
+                for (long end = Math.min(buckets, b + 512); b < end; b++) {
+                    for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                        long slot = OffHeapIndex.slot(b, s);
+                        long w = index.laSlot(slot);
+                        if (SlotWord.isFull(w) && index.casSlot(slot, w, SlotWord.TOMBSTONE)) {
+                            long h = SlotWord.handle(w);
+                            index.addOverflow(index.home(hashOfEntry(h)), b, -1);
+                            index.tombstoneAdded();
+                            entries.decrement();
+                            allocator.retire(h);
+                        }
+                    }
+                }
+            } finally {
+                guard.exit();
+            }
+        }
+        cleaner.cleanFully();
+        allocator.reclaim();
+    }
+
+    /** The hash of the key stored in an entry. Inside a critical section. */
+    private long hashOfEntry(long handle) {
+        MemorySegment page = allocator.segment(handle);
+        long e = allocator.offset(handle);
+        return KeyHash.hash(page, EntryLayout.keyOffset(page, e), EntryLayout.keyLength(page, e));
+    }
+
+    @Override
+    public void forEach(EntryVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor is null");
+        checkUsable();
+        long buckets = index.buckets();
+        for (long b = 0; b < buckets; ) {
+            ReadGuard guard = allocator.enter(); // per block, so a long walk does not hold back reuse
+            try {
+                for (long end = Math.min(buckets, b + 64); b < end; b++) {
+                    for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                        long w = index.laSlot(OffHeapIndex.slot(b, s));
+                        if (!SlotWord.isFull(w) || expired(SlotWord.handle(w))) {
+                            continue;
+                        }
+                        long h = SlotWord.handle(w);
+                        MemorySegment page = allocator.segment(h);
+                        long e = allocator.offset(h);
+                        long k = EntryLayout.keyOffset(page, e);
+                        int klen = EntryLayout.keyLength(page, e);
+                        visitor.visit(page.asSlice(k, klen).asReadOnly(),
+                                page.asSlice(k + klen, EntryLayout.valueLength(page, e)).asReadOnly());
+                    }
+                }
+            } finally {
+                guard.exit();
+            }
+        }
+    }
+
+    @Override
+    public void maintain() {
+        checkUsable();
+        cleaner.tryStep();
+        allocator.reclaim();
+    }
+
+    @Override
+    public StoreStats stats() {
+        checkUsable();
+        var a = allocator.stats();
+        return new StoreStats(hits.sum(), misses.sum(), puts.sum(), removes.sum(), expirations.sum(),
+                Math.max(0, entries.sum()), a.usedBytes() + index.byteSize(), a.reservedBytes() + index.byteSize(),
+                memoryLimit, index.byteSize(), index.capacity(), index.tombstones(), a);
+    }
+
+    @Override
+    public boolean confined() {
+        return owner != null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (owner != null && Thread.currentThread() != owner) {
+            throw new WrongThreadException("this confined store belongs to thread '" + owner.getName()
+                    + "'; close() was called from thread '" + Thread.currentThread().getName() + "'");
+        }
+        closed = true;
+        allocator.close();
+        index.close();
+    }
+
+    /** The allocator, for tests and the monitor. */
+    public SlabAllocator allocator() {
+        return allocator;
+    }
+
+    @Override
+    public String toString() {
+        return "SlabKV[" + (owner != null ? "confined" : "shared") + ", limit " + memoryLimit + ", index "
+                + index.capacity() + " slots, " + allocator + "]";
+    }
+
+    /** The epoch clock of a shared store's allocator, as the cleaner's grace period. */
+    private record EpochGrace(EpochReclaimer reclaimer) implements GracePeriod {
+        @Override
+        public long epoch() {
+            return reclaimer.epoch();
+        }
+
+        @Override
+        public boolean over(long since) {
+            return reclaimer.epoch() >= since + 2;
+        }
+
+        @Override
+        public void hurry() {
+            reclaimer.tryAdvance();
+        }
+    }
+}
