@@ -69,6 +69,10 @@ public final class SharedSlabAllocator extends SlabAllocator {
     @Override
     public void retire(long handle) {
         checkOpen();
+        // Check now, not when the grace period ends: a bad handle used to wait in the limbo list and
+        // throw later out of whichever thread reclaimed it (an unrelated allocate), dropping the rest
+        // of that reclaim batch (retired memory leaked for good).
+        checkHandle(handle);
         reclaimer.retireChunk(handle);
     }
 

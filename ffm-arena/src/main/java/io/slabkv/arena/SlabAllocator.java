@@ -292,19 +292,58 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     }
 
     final void freeNow(long handle) {
-        int p = ChunkHandle.page(handle, pageShift);
-        int off = (int) ChunkHandle.offset(handle, pageMask);
-        int c = p >= 0 && p < pageClass.length ? pageClass[p] : -1;
-        if (c < 0 || off % classes.chunkSize(c) != 0) {
-            throw new IllegalArgumentException("handle " + handle + " (page " + p + ", offset " + off
-                    + ") does not name a chunk of an allocated page");
-        }
+        int c = checkHandle(handle);
+        int p = (int) (handle >>> pageShift);
+        int off = (int) (handle & pageMask);
         boolean wasEmpty = pushFree(p, off);
         int before = gaaLive(p, -1);
         frees[c].increment();
         if (wasEmpty || before == 1) {
             pageMayBeEmpty(c, p);
         }
+    }
+
+    /**
+     * Returns the class of the chunk {@code handle} names, or throws if it names none.
+     * <p>
+     * Besides the page and the chunk boundary, this also refuses (each of which the first version
+     * let through, corrupting the allocator instead of failing):
+     * <ul>
+     *   <li>an offset at or past the page's last whole chunk: the chunk would run past the end of
+     *       the page (into another page's memory) once handed out again;</li>
+     *   <li>an offset the page never carved: the bump pointer would later hand out the same chunk a
+     *       second time, and the page's live count would drop below its allocated chunks;</li>
+     *   <li>bits above the page number (a negative or garbage handle): the {@code int} cast of the
+     *       page number used to drop them and alias a valid page.</li>
+     * </ul>
+     * The reads are plain: for a valid handle (published to this thread with a happens-before
+     * edge, as every handle is) {@code pageClass} and {@code bump} hold at least the values they
+     * had when the chunk was handed out. Freeing a chunk twice is still not detected.
+     */
+    final int checkHandle(long handle) {
+        long pageNumber = handle >>> pageShift;
+        long off = handle & pageMask;
+        String why = null;
+        int c = -1;
+        if (handle < 0 || pageNumber >= pageClass.length) {
+            why = "page " + pageNumber + " is outside 0.." + (pageClass.length - 1);
+        } else if ((c = pageClass[(int) pageNumber]) < 0) {
+            why = "page " + pageNumber + " is held by no size class";
+        } else {
+            int chunk = classes.chunkSize(c);
+            if (off % chunk != 0) {
+                why = "offset " + off + " is not a multiple of the page's chunk size " + chunk;
+            } else if (off >= (long) classes.chunksPerPage(c) * chunk) {
+                why = "offset " + off + " is past the page's last chunk (" + classes.chunksPerPage(c) + " of "
+                        + chunk + " bytes)";
+            } else if (off >= bump[(int) pageNumber]) {
+                why = "offset " + off + " was never handed out on page " + pageNumber;
+            }
+        }
+        if (why != null) {
+            throw new IllegalArgumentException("handle " + handle + " does not name an allocated chunk: " + why);
+        }
+        return c;
     }
 
     /**
