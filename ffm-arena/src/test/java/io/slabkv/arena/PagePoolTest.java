@@ -1,0 +1,275 @@
+package io.slabkv.arena;
+
+import static io.slabkv.arena.Fixtures.PAGE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The page pool on its own, over a page source that records what it is asked. */
+class PagePoolTest {
+
+    /** Shared-arena regions whose reserve, discard and release calls are recorded. */
+    static final class CountingSource implements PageSource {
+        final List<Long> reserves = new ArrayList<>();
+        final List<long[]> discards = new ArrayList<>();
+        int releases;
+        final List<MemorySegment> live = new ArrayList<>();
+
+        @Override
+        public Region reserve(long bytes, long alignment) {
+            reserves.add(bytes);
+            Region inner = SharedArenaPageSource.INSTANCE.reserve(bytes, alignment);
+            live.add(inner.memory());
+            return new Region() {
+                @Override
+                public MemorySegment memory() {
+                    return inner.memory();
+                }
+
+                @Override
+                public void discard(long offset, long length) {
+                    discards.add(new long[] {offset, length});
+                }
+
+                @Override
+                public void release() {
+                    releases++;
+                    inner.release();
+                }
+            };
+        }
+
+        @Override
+        public boolean confined() {
+            return false;
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+    }
+
+    private final CountingSource source = new CountingSource();
+    private MemorySegment[] pageMemory;
+    private PagePool pool;
+
+    /** Regions of 4 pages of 64 KiB. */
+    private PagePool pool(int limitPages, int maxPages) {
+        pageMemory = new MemorySegment[maxPages];
+        pool = new PagePool(source, PAGE, 4L * PAGE, (long) limitPages * PAGE, (long) maxPages * PAGE, pageMemory);
+        return pool;
+    }
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            pool.close();
+            assertEquals(0, pool.reserved());
+            assertEquals(source.reserves.size(), source.releases, "every region reserved was released");
+            for (MemorySegment m : source.live) {
+                assertFalse(m.scope().isAlive());
+            }
+        }
+    }
+
+    @Test
+    void regionsAreReservedLazilyAndCutIntoAlignedConsecutivePages() {
+        PagePool p = pool(16, 16);
+        assertEquals(0, p.reserved());
+        assertEquals(0, p.regions());
+        assertEquals(List.of(), source.reserves);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i, p.take(), "lowest page first");
+        }
+        assertEquals(List.of(4L * PAGE, 4L * PAGE), source.reserves);
+        assertEquals(2, p.regions());
+        assertEquals(8L * PAGE, p.reserved());
+        assertEquals(2, p.freePages());
+        for (int i = 0; i < 8; i++) {
+            MemorySegment m = pageMemory[i];
+            assertNotNull(m, "page " + i);
+            assertEquals(PAGE, m.byteSize());
+            assertEquals(0, m.address() % PAGE);
+            assertEquals(pageMemory[i & ~3].address() + (long) (i & 3) * PAGE, m.address(), "pages of a region are consecutive");
+        }
+        assertNull(pageMemory[8]);
+    }
+
+    @Test
+    void givenPagesAreDiscardedAndTakenAgainFirst() {
+        PagePool p = pool(16, 16);
+        for (int i = 0; i < 6; i++) {
+            p.take();
+        }
+        p.give(5);
+        p.give(2);
+        assertEquals(4, p.freePages());
+        assertEquals(2, source.discards.size());
+        assertEquals(List.of(PAGE * 1L, (long) PAGE), List.of(source.discards.get(0)[0], source.discards.get(0)[1]),
+                "page 5 is the second page of the second region");
+        assertEquals(2L * PAGE, source.discards.get(1)[0]);
+        assertEquals(2, p.take());
+        assertEquals(5, p.take());
+        assertEquals(6, p.take());
+        assertEquals(8L * PAGE, p.reserved(), "no region reserved while the pool had pages");
+    }
+
+    @Test
+    void theLimitCapsReservationsAndALastRegionMayBeSmaller() {
+        PagePool p = pool(6, 16);
+        Set<Integer> pages = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            int page = p.take();
+            assertTrue(page >= 0);
+            assertTrue(pages.add(page));
+            assertTrue(p.reserved() <= 6L * PAGE);
+        }
+        assertEquals(-1, p.take());
+        assertEquals(List.of(4L * PAGE, 2L * PAGE), source.reserves);
+        assertEquals(6L * PAGE, p.peakReserved());
+    }
+
+    @Test
+    void loweringTheLimitReleasesWholeFreeRegionsOnly() {
+        PagePool p = pool(12, 16);
+        for (int i = 0; i < 12; i++) {
+            p.take();
+        }
+        // region 1 (pages 4..7) all back; region 2 (8..11) half back
+        for (int page = 4; page < 10; page++) {
+            p.give(page);
+        }
+        assertEquals(4L * PAGE, p.setLimit(4L * PAGE), "region 2 still holds pages 10 and 11");
+        assertEquals(8L * PAGE, p.reserved());
+        assertEquals(1, source.releases);
+        for (int page = 4; page < 8; page++) {
+            assertNull(pageMemory[page], "released page " + page);
+        }
+        assertNotNull(pageMemory[8]);
+        assertEquals(2, p.freePages(), "pages 8 and 9");
+        assertEquals(2, p.regions());
+        assertEquals(12L * PAGE, p.peakReserved(), "the peak is kept");
+    }
+
+    @Test
+    void pagesComingBackAfterALowerLimitReleaseTheirRegion() {
+        PagePool p = pool(8, 16);
+        for (int i = 0; i < 8; i++) {
+            p.take();
+        }
+        assertEquals(4L * PAGE, p.setLimit(4L * PAGE));
+        for (int page = 4; page < 7; page++) {
+            p.give(page);
+        }
+        assertEquals(8L * PAGE, p.reserved(), "the region still holds page 7");
+        p.give(7);
+        assertEquals(4L * PAGE, p.reserved(), "its last page back: the region goes");
+        assertEquals(1, source.releases);
+        assertEquals(0, p.freePages());
+        assertEquals(-1, p.take(), "at the new limit");
+        p.give(0);
+        assertEquals(4L * PAGE, p.reserved(), "within the limit regions are kept");
+        assertEquals(0, p.take());
+    }
+
+    /**
+     * A region smaller than the full size (reserved under a tight limit) must not strand page
+     * numbers: raising the limit to the maximum the page arrays were sized for must reach it.
+     */
+    @Test
+    void raisingTheLimitReachesTheMaximumAfterPartialRegions() {
+        PagePool p = pool(1, 8);
+        List<Integer> pages = new ArrayList<>();
+        for (int limit = 1; limit <= 8; limit++) {
+            assertEquals(0, p.setLimit((long) limit * PAGE));
+            int page = p.take();
+            assertTrue(page >= 0 && page < 8, "limit " + limit + " pages: took " + page);
+            pages.add(page);
+            assertEquals(-1, p.take());
+        }
+        assertEquals(8, new HashSet<>(pages).size());
+        assertEquals(8L * PAGE, p.reserved());
+        assertEquals(8, p.regions(), "one one-page region per raise");
+        for (int i = 0; i < 8; i++) {
+            assertNotNull(pageMemory[i]);
+        }
+    }
+
+    @Test
+    void numbersOfAReleasedRegionAreReused() {
+        PagePool p = pool(8, 8);
+        for (int i = 0; i < 8; i++) {
+            p.take();
+        }
+        for (int page = 0; page < 4; page++) {
+            p.give(page);
+        }
+        assertEquals(0, p.setLimit(4L * PAGE));
+        assertNull(pageMemory[0]);
+        assertEquals(0, p.setLimit(8L * PAGE));
+        Set<Integer> again = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            again.add(p.take());
+        }
+        assertEquals(Set.of(0, 1, 2, 3), again);
+        assertEquals(-1, p.take());
+        assertEquals(8L * PAGE, p.reserved());
+    }
+
+    @Test
+    void gapsSmallerThanARegionStillServe() {
+        // regions [0..1] (limit 2), [2..5] (limit 6), [6..7] (limit 8); release the first and the
+        // last; a raise then fills both two-page gaps
+        PagePool p = pool(2, 8);
+        List<Integer> taken = new ArrayList<>();
+        for (long limit : new long[] {2, 6, 8}) {
+            p.setLimit(limit * PAGE);
+            int page;
+            while ((page = p.take()) >= 0) {
+                taken.add(page);
+            }
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), taken);
+        for (int page : new int[] {0, 1, 6, 7}) {
+            p.give(page);
+        }
+        assertEquals(0, p.setLimit(4L * PAGE));
+        assertEquals(1, p.regions());
+        assertEquals(0, p.setLimit(8L * PAGE));
+        Set<Integer> again = new HashSet<>();
+        int page;
+        while ((page = p.take()) >= 0) {
+            again.add(page);
+        }
+        assertEquals(Set.of(0, 1, 6, 7), again);
+        assertEquals(3, p.regions());
+    }
+
+    @Test
+    void closeReleasesEveryRegionAndEmptiesThePool() {
+        PagePool p = pool(16, 16);
+        for (int i = 0; i < 9; i++) {
+            p.take();
+        }
+        p.give(3);
+        p.close();
+        assertEquals(0, p.reserved());
+        assertEquals(0, p.regions());
+        assertEquals(0, p.freePages());
+        assertEquals(3, source.releases);
+        for (MemorySegment m : pageMemory) {
+            assertNull(m);
+        }
+    }
+}
