@@ -5,6 +5,8 @@
 module io.slabkv.engine {
     requires transitive io.slabkv.arena;
     requires org.agrona;
+    requires jdk.jfr;
+    requires java.management;
 
     exports io.slabkv;
 }

@@ -4,7 +4,17 @@ import io.slabkv.arena.ConfinedArenaPageSource;
 import io.slabkv.arena.PageSource;
 import io.slabkv.arena.SharedArenaPageSource;
 import io.slabkv.arena.SlabAllocator;
+import io.slabkv.engine.evict.EvictionPolicy;
+import io.slabkv.engine.evict.SampledLfu;
+import io.slabkv.engine.evict.SampledLru;
+import io.slabkv.engine.evict.SizeAwarePolicy;
+import io.slabkv.engine.monitor.StoreMXBeanAdapter;
 import io.slabkv.engine.store.Store;
+import io.slabkv.engine.store.StoreConfig;
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -153,8 +163,31 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
      */
     void forEach(EntryVisitor visitor);
 
-    /** Runs one round of index maintenance (tombstone cleaning, reclamation). */
+    /**
+     * Runs one duty cycle of the monitor on the calling thread: eviction above the high watermark,
+     * a TTL sweep stripe, tombstone cleaning, reclamation. Deterministic tests and users who run no
+     * background monitor call it.
+     */
     void maintain();
+
+    /** The hard limit on bytes reserved, index and pages together. */
+    long memoryLimit();
+
+    /**
+     * Changes the memory limit at run time. Lowering it evicts and gives whole regions back to the
+     * OS until the store fits; raising it lets the store grow (up to the maximum memory limit set
+     * at build time).
+     *
+     * @throws IllegalArgumentException if {@code bytes} leaves no page beside the index, or is above
+     *         the maximum memory limit
+     */
+    void setMemoryLimit(long bytes);
+
+    /**
+     * The monitor as an Agrona {@link org.agrona.concurrent.Agent}, for a user who runs it on their
+     * own duty-cycle thread and {@code IdleStrategy} (build with {@code backgroundMonitor(false)}).
+     */
+    org.agrona.concurrent.Agent monitor();
 
     StoreStats stats();
 
@@ -170,6 +203,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
     /** Builds a store; every setting is checked in {@link #build()}. */
     final class Builder {
         long memoryLimit = 64L << 20;
+        long maxMemoryLimit = -1;
         long expectedEntries = 16_384;
         int pageSize = SlabAllocator.Builder.DEFAULT_PAGE_SIZE;
         long regionSize = SlabAllocator.Builder.DEFAULT_REGION_BYTES;
@@ -178,6 +212,11 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         boolean confined;
         TimeSource timeSource = TimeSource.system();
         PageSource pageSource;
+        Eviction eviction = Eviction.SIZE_AWARE;
+        double highWatermark = 0.90;
+        double lowWatermark = 0.85;
+        boolean backgroundMonitor = true;
+        String jmxName;
 
         Builder() {
         }
@@ -188,7 +227,13 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
-        /** Entries the index is sized for (it takes about 10.7 bytes per entry); default 16,384. */
+        /** The highest limit {@link SlabKV#setMemoryLimit} may set; default max(4 x limit, 4 GiB). */
+        public Builder maxMemoryLimit(long bytes) {
+            this.maxMemoryLimit = bytes;
+            return this;
+        }
+
+        /** Entries the index is sized for (it takes about 12.2 bytes per entry); default 16,384. */
         public Builder expectedEntries(long entries) {
             this.expectedEntries = entries;
             return this;
@@ -224,7 +269,11 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
-        /** Only the thread that calls {@link #build()} may use the store. */
+        /**
+         * Only the thread that calls {@link #build()} may use the store. A confined store runs no
+         * background monitor: its thread calls {@link SlabKV#maintain()} (puts still evict inline at
+         * the limit).
+         */
         public Builder confined() {
             this.confined = true;
             return this;
@@ -242,15 +291,76 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
+        /** The eviction policy; default {@link Eviction#SIZE_AWARE}. */
+        public Builder eviction(Eviction policy) {
+            this.eviction = Objects.requireNonNull(policy, "eviction policy is null");
+            return this;
+        }
+
+        /**
+         * Pressure (bytes used / limit) above {@code high} makes the monitor evict down to
+         * {@code low}; default 0.90 and 0.85. {@code 0 < low < high <= 1}.
+         */
+        public Builder watermarks(double high, double low) {
+            this.highWatermark = high;
+            this.lowWatermark = low;
+            return this;
+        }
+
+        /** Whether a shared store runs its monitor on a daemon thread of its own; default true. */
+        public Builder backgroundMonitor(boolean run) {
+            this.backgroundMonitor = run;
+            return this;
+        }
+
+        /** Registers a {@link SlabKVMXBean} as {@code io.slabkv:type=SlabKV,name=<name>}; default none. */
+        public Builder jmxName(String name) {
+            this.jmxName = Objects.requireNonNull(name, "JMX name is null");
+            return this;
+        }
+
         public SlabKV build() {
             if (expectedEntries <= 0 || expectedEntries > (1L << 40)) {
                 throw new IllegalArgumentException("expected entries " + expectedEntries
                         + " must be between 1 and 2^40");
             }
+            if (!(lowWatermark > 0 && lowWatermark < highWatermark && highWatermark <= 1)) {
+                throw new IllegalArgumentException("watermarks high " + highWatermark + " and low " + lowWatermark
+                        + " must satisfy 0 < low < high <= 1");
+            }
             PageSource source = pageSource != null ? pageSource
                     : confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE;
-            return new Store(memoryLimit, expectedEntries, pageSize, regionSize, growthFactor, minChunkSize,
-                    confined, timeSource, source);
+            long max = maxMemoryLimit > 0 ? maxMemoryLimit : Math.max(4 * memoryLimit, 4L << 30);
+            if (max < memoryLimit) {
+                throw new IllegalArgumentException("maximum memory limit " + max + " must be at least the memory limit "
+                        + memoryLimit);
+            }
+            EvictionPolicy policy = switch (eviction) {
+                case SIZE_AWARE -> new SizeAwarePolicy();
+                case SAMPLED_LRU -> new SampledLru();
+                case SAMPLED_LFU -> new SampledLfu();
+            };
+            Store store = new Store(new StoreConfig(memoryLimit, max, expectedEntries, pageSize, regionSize,
+                    growthFactor, minChunkSize, confined, timeSource, source, policy, highWatermark, lowWatermark,
+                    backgroundMonitor));
+            if (jmxName != null) {
+                try {
+                    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+                    ObjectName name = new ObjectName("io.slabkv:type=SlabKV,name=" + ObjectName.quote(jmxName));
+                    server.registerMBean(new StoreMXBeanAdapter(store), name);
+                    store.onClose(() -> {
+                        try {
+                            server.unregisterMBean(name);
+                        } catch (JMException ignored) {
+                            // already gone: nothing to undo
+                        }
+                    });
+                } catch (JMException e) {
+                    store.close();
+                    throw new IllegalArgumentException("JMX name '" + jmxName + "' cannot be registered: " + e, e);
+                }
+            }
+            return store;
         }
     }
 }

@@ -20,11 +20,13 @@ import java.util.List;
  * @param frees            chunks freed
  * @param failuresAtLimit  allocations refused because the limit left no room
  * @param pendingReclaim   chunks and pages retired and still in their grace period
+ * @param regionsReleased  regions given back to the page source before close
  * @param classes          per size class, only classes that hold pages or allocated once
  */
 public record AllocatorStats(long limitBytes, long reservedBytes, long peakReservedBytes, long usedBytes,
                              long peakUsedBytes, long pageBytes, int freePages, int regions, long allocations,
                              long reuses, long carves, long frees, long failuresAtLimit, long pendingReclaim,
+                             long regionsReleased,
                              List<SizeClassStats> classes) {
 
     @Override

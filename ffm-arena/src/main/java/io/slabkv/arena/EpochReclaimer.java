@@ -194,7 +194,7 @@ public final class EpochReclaimer {
                 return g;
             }
         }
-        Guard g = new Guard(this, me);
+        Guard g = new Guard(me);
         Guard[] next = Arrays.copyOf(guards, guards.length + 1);
         next[guards.length] = g;
         guards = next;
@@ -209,7 +209,10 @@ public final class EpochReclaimer {
         @SuppressWarnings("unused") // accessed through ANNOUNCED
         private volatile long announced = QUIESCENT;
         private int depth; // owner thread only
-        private final EpochReclaimer reclaimer;
+        // No reference back to the reclaimer: a guard is the value of the reclaimer's ThreadLocal in
+        // every thread that used it, and a value that reaches its own ThreadLocal keeps the entry
+        // (guard, reclaimer, sink, the whole allocator) alive as long as the thread lives, long after
+        // the allocator is closed. Without one, a dropped allocator's entries go stale and are purged.
         private WeakReference<Thread> owner;
         // limbo: guarded by this
         private long[] items = new long[RECLAIM_BATCH * 2];
@@ -219,8 +222,7 @@ public final class EpochReclaimer {
         // padding against false sharing of 'announced' between guards of different threads
         long p1, p2, p3, p4, p5, p6, p7;
 
-        private Guard(EpochReclaimer reclaimer, Thread owner) {
-            this.reclaimer = reclaimer;
+        private Guard(Thread owner) {
             this.owner = new WeakReference<>(owner);
         }
 
@@ -236,10 +238,6 @@ public final class EpochReclaimer {
         /** Whether this guard is inside a critical section. */
         public boolean active() {
             return depth > 0;
-        }
-
-        EpochReclaimer reclaimer() {
-            return reclaimer;
         }
 
         private int add(long item, long epoch) {

@@ -43,6 +43,8 @@ final class PagePool {
     private long peakReserved;
     private long limit;
     private int regionCount;
+    private long released;
+    private volatile int highWater; // one past the highest page number ever reserved
 
     PagePool(PageSource source, int pageSize, long regionBytes, long limit, long maxLimit,
              MemorySegment[] pageMemory) {
@@ -58,9 +60,13 @@ final class PagePool {
 
     /**
      * Takes a page out of the pool, reserving a new region if the pool is empty and the limit
-     * allows one. Returns -1 when neither is possible.
+     * allows one. Returns -1 when neither is possible, and while more is reserved than a lowered
+     * limit allows (so emptied pages stay free until whole regions can be released).
      */
     synchronized int take() {
+        if (reserved > limit) {
+            return -1; // the limit was lowered: pages in the pool wait for their region's release
+        }
         if (freeCount == 0 && !reserveRegion()) {
             return -1;
         }
@@ -112,6 +118,7 @@ final class PagePool {
         Region region = source.reserve(bytes, pageSize);
         Block block = new Block(region, first, pages);
         regionCount++;
+        highWater = Math.max(highWater, first + pages);
         reserved += bytes;
         peakReserved = Math.max(peakReserved, reserved);
         MemorySegment memory = region.memory();
@@ -141,6 +148,7 @@ final class PagePool {
         }
         reserved -= (long) b.pages * pageSize;
         regionCount--;
+        released++;
         b.region.release();
     }
 
@@ -197,6 +205,33 @@ final class PagePool {
 
     synchronized int regions() {
         return regionCount;
+    }
+
+    /** One past the highest page number ever reserved: page numbers below it are worth sampling. */
+    int highWater() {
+        return highWater;
+    }
+
+    /** Regions given back to the source so far (close not counted separately). */
+    synchronized long released() {
+        return released;
+    }
+
+    /** The reserved regions as pairs {@code first page, page count}. */
+    synchronized int[] regionRanges() {
+        int[] out = new int[2 * regionCount];
+        int n = 0;
+        for (int p = 0; p < pageBlock.length; ) {
+            Block b = pageBlock[p];
+            if (b == null) {
+                p++;
+                continue;
+            }
+            out[n++] = b.first;
+            out[n++] = b.pages;
+            p = b.first + b.pages;
+        }
+        return out;
     }
 
     String sourceName() {

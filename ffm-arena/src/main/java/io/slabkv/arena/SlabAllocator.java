@@ -489,6 +489,19 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     // ---------------------------------------------------------------- pages, for the monitor
 
+    /**
+     * The reserved regions as pairs {@code first page, page count}, for a caller that empties whole
+     * regions to release them under a lower limit.
+     */
+    public final int[] regionRanges() {
+        return pool.regionRanges();
+    }
+
+    /** One past the highest page number ever reserved; a sampler of pages draws below it. */
+    public final int pageHighWater() {
+        return pool.highWater();
+    }
+
     /** The class page {@code page} serves, or -1 if it is in the pool or not reserved. */
     public final int pageClass(int page) {
         return pageClass[page];
@@ -626,7 +639,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         }
         return new AllocatorStats(pool.limit(), pool.reserved(), pool.peakReserved(), usedBytes(), peakUsed,
                 pageBytes, pool.freePages(), pool.regions(), allocations, reuse, carve, free, failures.sum(),
-                reclaimer.pending(), List.copyOf(list));
+                reclaimer.pending(), pool.released(), List.copyOf(list));
     }
 
     public final boolean isClosed() {

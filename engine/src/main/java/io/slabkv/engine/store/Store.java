@@ -12,6 +12,8 @@ import io.slabkv.arena.ReadGuard;
 import io.slabkv.arena.SharedSlabAllocator;
 import io.slabkv.arena.SlabAllocator;
 import io.slabkv.engine.entry.EntryLayout;
+import io.slabkv.engine.evict.AccessClock;
+import io.slabkv.engine.evict.EvictionPolicy;
 import io.slabkv.engine.index.GracePeriod;
 import io.slabkv.engine.index.KeyHash;
 import io.slabkv.engine.index.OffHeapIndex;
@@ -21,6 +23,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.agrona.concurrent.Agent;
 
 /**
  * The store: an {@link OffHeapIndex} of slot words naming entries in chunks of a
@@ -67,9 +70,15 @@ public final class Store implements SlabKV {
     private final TombstoneCleaner cleaner;
     private final TimeSource clock;
     private final Thread owner; // null for a shared store
-    private final long memoryLimit;
     private final int maxEntryBytes;
+    private final EvictionPolicy policy;
+    private final AccessClock accessClock = new AccessClock();
+    private final ThreadLocal<Evictor> inlineEvictors;
+    private final Monitor monitor;
+    private volatile long memoryLimit;
+    private volatile boolean sawTtl;
     private volatile boolean closed;
+    private volatile Runnable closeHook = () -> { };
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -77,31 +86,47 @@ public final class Store implements SlabKV {
     private final LongAdder removes = new LongAdder();
     private final LongAdder expirations = new LongAdder();
     private final LongAdder entries = new LongAdder();
+    private final LongAdder[] evictions = new LongAdder[EvictionCause.values().length];
+    private final LongAdder bytesFreed = new LongAdder();
+    private final LongAdder pagesRecycled = new LongAdder();
 
-    public Store(long memoryLimit, long expectedEntries, int pageSize, long regionSize, double growth,
-                 int minChunk, boolean confined, TimeSource clock, PageSource source) {
-        long indexBytes = OffHeapIndex.bucketsFor(expectedEntries) * OffHeapIndex.BUCKET_BYTES;
+    public Store(StoreConfig config) {
+        long indexBytes = OffHeapIndex.bucketsFor(config.expectedEntries()) * OffHeapIndex.BUCKET_BYTES;
+        long memoryLimit = config.memoryLimit();
+        int pageSize = config.pageSize();
         if (memoryLimit - indexBytes < pageSize) {
             throw new IllegalArgumentException("memory limit " + memoryLimit + " is too small: the index for "
-                    + expectedEntries + " expected entries takes " + indexBytes
+                    + config.expectedEntries() + " expected entries takes " + indexBytes
                     + " bytes and at least one page of " + pageSize + " bytes must fit beside it");
         }
         SlabAllocator.Builder b = SlabAllocator.builder().memoryLimit(memoryLimit - indexBytes)
-                .pageSize(pageSize).regionSize(regionSize).growthFactor(growth).minChunkSize(minChunk)
-                .pageSource(source);
+                .maxMemoryLimit(Math.max(memoryLimit, config.maxMemoryLimit()) - indexBytes)
+                .pageSize(pageSize).regionSize(config.regionSize()).growthFactor(config.growthFactor())
+                .minChunkSize(config.minChunkSize()).pageSource(config.pageSource());
+        boolean confined = config.confined();
         this.allocator = confined ? b.buildConfined() : b.buildShared();
         try {
-            this.index = OffHeapIndex.create(expectedEntries, confined);
+            this.index = OffHeapIndex.create(config.expectedEntries(), confined);
         } catch (OutOfMemoryError | RuntimeException e) {
             allocator.close();
             throw e;
         }
         this.cleaner = new TombstoneCleaner(index, confined ? GracePeriod.NONE
                 : new EpochGrace(((SharedSlabAllocator) allocator).reclaimer()));
-        this.clock = clock;
+        this.clock = config.timeSource();
         this.owner = confined ? Thread.currentThread() : null;
         this.memoryLimit = memoryLimit;
         this.maxEntryBytes = allocator.maxChunkSize();
+        this.policy = config.policy();
+        for (int i = 0; i < evictions.length; i++) {
+            evictions[i] = new LongAdder();
+        }
+        this.inlineEvictors = ThreadLocal.withInitial(() -> new Evictor(this, Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L));
+        this.monitor = new Monitor(this, new Evictor(this, 0x5DEECE66DL), cleaner, config.highWatermark(),
+                config.lowWatermark());
+        if (config.backgroundMonitor() && !confined) {
+            monitor.startDaemon();
+        }
     }
 
     // ================================================================== checks
@@ -206,6 +231,7 @@ public final class Store implements SlabKV {
             long e = allocator.offset(h);
             byte[] out = new byte[EntryLayout.valueLength(page, e)];
             MemorySegment.copy(page, EntryLayout.keyOffset(page, e) + klen, MemorySegment.ofArray(out), 0, out.length);
+            touch(page, e);
             hits.increment();
             return out;
         } finally {
@@ -228,6 +254,7 @@ public final class Store implements SlabKV {
             if (vlen <= dst.byteSize()) {
                 MemorySegment.copy(page, EntryLayout.keyOffset(page, e) + klen, dst, 0, vlen);
             }
+            touch(page, e);
             hits.increment();
             return vlen;
         } finally {
@@ -278,6 +305,19 @@ public final class Store implements SlabKV {
             b = index.next(b);
         }
         return SlotWord.EMPTY;
+    }
+
+    /**
+     * Records a read in the entry's access hint. Writes the entry's own header (never the index or
+     * a shared word), and only when the hint changes: at most once per eviction tick, plus rare
+     * frequency bumps; a hot entry's header is not written at all once its count saturates.
+     */
+    private void touch(MemorySegment page, long e) {
+        int hint = EntryLayout.access(page, e);
+        int next = accessClock.touched(hint);
+        if (next != hint) {
+            EntryLayout.access(page, e, next);
+        }
     }
 
     private boolean keyEquals(long handle, MemorySegment key, long longKey, int klen) {
@@ -377,11 +417,14 @@ public final class Store implements SlabKV {
                       boolean ttl, long expiry) {
         long vlen = value.byteSize();
         long size = entrySize(klen, vlen, ttl);
+        if (ttl && !sawTtl) {
+            sawTtl = true; // lets the monitor skip TTL sweeps on stores that never had a TTL
+        }
         // Allocate and fill outside any critical section: the chunk is private until the slot CAS.
         long h = allocate(size);
         MemorySegment page = allocator.segment(h);
         long e = allocator.offset(h);
-        long k = EntryLayout.writeHeader(page, e, klen, (int) vlen, ttl, expiry);
+        long k = EntryLayout.writeHeader(page, e, klen, (int) vlen, ttl, expiry, accessClock.fresh());
         if (key == null) {
             EntryLayout.writeLongKey(page, k, longKey);
         } else {
@@ -391,15 +434,19 @@ public final class Store implements SlabKV {
         long word = SlotWord.full(SlotWord.tag(hash), h);
 
         long probed = link(mode, hash, key, longKey, klen, word);
-        if (probed == -1) {
-            // No EMPTY slot on the whole probe: clean tombstones (outside the critical section) and retry.
+        for (int attempt = 0; probed == -1 && attempt < 64; attempt++) {
+            // No EMPTY slot in the whole table: a cache makes room. Evict a few entries, turn their
+            // tombstones back into EMPTY slots (outside any critical section), and try again.
+            if (entries.sum() >= index.capacity() / 2) {
+                inlineEvictors.get().evict(8, -1, EvictionCause.INLINE);
+            }
             cleaner.cleanFully();
             probed = link(mode, hash, key, longKey, klen, word);
-            if (probed == -1) {
-                allocator.free(h);
-                throw new IllegalStateException("the index is full: all " + index.capacity() + " slots hold entries"
-                        + " (" + entries.sum() + " live); build the store with more expected entries");
-            }
+        }
+        if (probed == -1) {
+            allocator.free(h);
+            throw new IllegalStateException("the index is full: all " + index.capacity() + " slots hold entries"
+                    + " (" + entries.sum() + " live); build the store with more expected entries");
         }
         if (probed < 0) {
             allocator.free(h); // never published
@@ -498,12 +545,178 @@ public final class Store implements SlabKV {
 
     private long allocate(long size) {
         long h = allocator.allocate(size);
-        if (h == ChunkHandle.NONE) {
-            throw new MemoryLimitExceededException("no room for an entry of " + size + " bytes under the memory"
-                    + " limit of " + memoryLimit + " bytes (index " + index.byteSize() + " bytes, pages reserved "
-                    + allocator.reservedBytes() + " bytes, in use " + allocator.usedBytes() + " bytes)");
+        return h != ChunkHandle.NONE ? h : allocateUnderPressure(size);
+    }
+
+    /**
+     * The hard limit is reached: evict on this thread until the chunk fits (see
+     * {@link Evictor#makeRoom}: a victim of the entry's own class, or a whole page of the class
+     * whose entries are coldest). The thread is outside any critical section here, so the retired
+     * chunks come back as soon as other readers move on.
+     */
+    private long allocateUnderPressure(long size) {
+        int sizeClass = allocator.sizeClasses().classOf(size);
+        Evictor evictor = inlineEvictors.get();
+        for (int attempt = 0; attempt < 256; attempt++) {
+            if (entries.sum() <= 0 && attempt > 2) {
+                break; // nothing left to evict: the entry cannot fit at all
+            }
+            evictor.makeRoom(sizeClass, EvictionCause.INLINE);
+            allocator.reclaim();
+            long h = allocator.allocate(size);
+            if (h != ChunkHandle.NONE) {
+                return h;
+            }
+            if (attempt > 16) {
+                Thread.yield(); // let readers leave their critical sections so the epoch can move
+            }
         }
-        return h;
+        throw new MemoryLimitExceededException("no room for an entry of " + size + " bytes under the memory"
+                + " limit of " + memoryLimit + " bytes (index " + index.byteSize() + " bytes, pages reserved "
+                + allocator.reservedBytes() + " bytes, in use " + allocator.usedBytes() + " bytes), even after"
+                + " evicting");
+    }
+
+    // ================================================================== eviction, for Evictor and Monitor
+
+    /**
+     * Evicts the entry {@code word} names from {@code slot} if the slot still holds exactly that word.
+     * Inside a critical section.
+     *
+     * @return the chunk bytes freed, 0 if the slot had changed
+     */
+    int evictAt(long slot, long word, EvictionCause cause) {
+        long h = SlotWord.handle(word);
+        long hash = hashOfEntry(h);
+        int bytes = allocator.chunkSize(h);
+        // CAS FULL -> TOMBSTONE: fails if a put, remove or another evictor got there first.
+        if (!index.casSlot(slot, word, SlotWord.TOMBSTONE)) {
+            return 0;
+        }
+        index.addOverflow(index.home(hash), OffHeapIndex.bucketOf(slot), -1);
+        index.tombstoneAdded();
+        entries.decrement();
+        allocator.retire(h);
+        accessClock.evicted();
+        evictions[cause.ordinal()].increment();
+        bytesFreed.add(bytes);
+        return bytes;
+    }
+
+    /**
+     * Evicts the entry stored in chunk {@code handle}, if the index links it (a chunk of a put still
+     * in flight, or already retired, is not linked and is left alone). Inside a critical section.
+     */
+    int evictChunk(long handle, EvictionCause cause) {
+        MemorySegment page = allocator.segment(handle);
+        long e = allocator.offset(handle);
+        int chunk = allocator.chunkSize(handle);
+        int klen = EntryLayout.keyLength(page, e);
+        long vlen = EntryLayout.valueLength(page, e);
+        if (klen == 0 || EntryLayout.size(klen, vlen, EntryLayout.hasTtl(page, e)) > chunk) {
+            return 0; // not a complete entry: an insert still writing it
+        }
+        long hash = hashOfEntry(handle);
+        long b = index.home(hash);
+        for (long n = index.buckets(); n > 0; n--) {
+            for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                long slot = OffHeapIndex.slot(b, s);
+                long w = index.laSlot(slot);
+                if (SlotWord.isFull(w) && SlotWord.handle(w) == handle) {
+                    return evictAt(slot, w, cause);
+                }
+            }
+            if (index.laOverflow(b) == 0) {
+                return 0;
+            }
+            b = index.next(b);
+        }
+        return 0;
+    }
+
+    void pageRecycled() {
+        pagesRecycled.increment();
+    }
+
+    /** Removes expired entries from {@code count} buckets starting at {@code from}; returns how many. */
+    int sweepExpired(long from, long count) {
+        if (!sawTtl) {
+            return 0;
+        }
+        int swept = 0;
+        ReadGuard guard = allocator.enter();
+        try {
+            long b = from;
+            for (long n = 0; n < count; n++) {
+                for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                    long slot = OffHeapIndex.slot(b, s);
+                    long w = index.laSlot(slot);
+                    if (SlotWord.isFull(w) && expired(SlotWord.handle(w))
+                            && evictAt(slot, w, EvictionCause.EXPIRY) > 0) {
+                        expirations.increment();
+                        swept++;
+                    }
+                }
+                b = index.next(b);
+            }
+        } finally {
+            guard.exit();
+        }
+        return swept;
+    }
+
+    /** Bytes in entry chunks and the index over the memory limit: the monitor's pressure. */
+    double pressure() {
+        return (double) (allocator.usedBytes() + index.byteSize()) / memoryLimit;
+    }
+
+    /** Entries over index slots: the index fills up before memory does when entries are small. */
+    double indexPressure() {
+        return (double) entries.sum() / index.capacity();
+    }
+
+    OffHeapIndex index() {
+        return index;
+    }
+
+    EvictionPolicy policy() {
+        return policy;
+    }
+
+    AccessClock clock() {
+        return accessClock;
+    }
+
+    long entryCount() {
+        return entries.sum();
+    }
+
+    long indexBytes() {
+        return index.byteSize();
+    }
+
+    @Override
+    public long memoryLimit() {
+        return memoryLimit;
+    }
+
+    @Override
+    public void setMemoryLimit(long bytes) {
+        checkUsable();
+        long indexBytes = index.byteSize();
+        long max = (long) allocator.maxPages() * allocator.pageSize() + indexBytes;
+        if (bytes - indexBytes < allocator.pageSize() || bytes > max) {
+            throw new IllegalArgumentException("memory limit " + bytes + " must be between " + (indexBytes
+                    + allocator.pageSize()) + " (the index, " + indexBytes + " bytes, plus one page) and " + max
+                    + " (the maximum memory limit set at build time)");
+        }
+        memoryLimit = bytes;
+        monitor.shrinkTo(bytes - indexBytes);
+    }
+
+    @Override
+    public Agent monitor() {
+        return monitor;
     }
 
     // ================================================================== removes
@@ -642,17 +855,22 @@ public final class Store implements SlabKV {
     @Override
     public void maintain() {
         checkUsable();
-        cleaner.tryStep();
-        allocator.reclaim();
+        monitor.doWork();
     }
 
     @Override
     public StoreStats stats() {
         checkUsable();
         var a = allocator.stats();
+        long indexBytes = index.byteSize();
         return new StoreStats(hits.sum(), misses.sum(), puts.sum(), removes.sum(), expirations.sum(),
-                Math.max(0, entries.sum()), a.usedBytes() + index.byteSize(), a.reservedBytes() + index.byteSize(),
-                memoryLimit, index.byteSize(), index.capacity(), index.tombstones(), a);
+                Math.max(0, entries.sum()), a.usedBytes() + indexBytes, a.reservedBytes() + indexBytes,
+                memoryLimit, indexBytes, index.capacity(), index.tombstones(),
+                evictions[EvictionCause.PRESSURE.ordinal()].sum(), evictions[EvictionCause.INLINE.ordinal()].sum(),
+                evictions[EvictionCause.EXPIRY.ordinal()].sum(), evictions[EvictionCause.PAGE_RECYCLE.ordinal()].sum(),
+                bytesFreed.sum(), pagesRecycled.sum(), a.regionsReleased(), monitor.checks(),
+                (double) (a.usedBytes() + indexBytes) / memoryLimit, monitor.peakPressure(),
+                (a.peakReservedBytes() + indexBytes), policy.name(), a);
     }
 
     @Override
@@ -670,8 +888,15 @@ public final class Store implements SlabKV {
                     + "'; close() was called from thread '" + Thread.currentThread().getName() + "'");
         }
         closed = true;
+        monitor.stop();
+        closeHook.run();
         allocator.close();
         index.close();
+    }
+
+    /** Runs {@code hook} when the store closes (the builder unregisters its JMX bean this way). */
+    public void onClose(Runnable hook) {
+        this.closeHook = Objects.requireNonNull(hook);
     }
 
     /** The allocator, for tests and the monitor. */

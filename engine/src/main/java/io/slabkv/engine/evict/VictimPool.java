@@ -1,0 +1,81 @@
+package io.slabkv.engine.evict;
+
+/**
+ * The best eviction candidates seen so far, kept across sampling rounds (as Redis keeps its eviction
+ * pool): each round samples a few buckets, offers their entries, and the pool keeps the
+ * {@value #SIZE} lowest scores. A candidate is a slot and the exact word it held; eviction CASes that
+ * word away, so a candidate whose slot changed since it was sampled is simply skipped.
+ *
+ * <p>Not thread-safe: each evicting thread (the monitor, or a put evicting inline) uses its own.
+ */
+public final class VictimPool {
+
+    public static final int SIZE = 16;
+    private final long[] slots = new long[SIZE];
+    private final long[] words = new long[SIZE];
+    private final double[] scores = new double[SIZE];
+    private int size;
+
+    /** Offers a candidate; keeps it if the pool has room or it beats the worst kept. */
+    public void offer(long slot, long word, double score) {
+        for (int i = 0; i < size; i++) {
+            if (slots[i] == slot) {
+                words[i] = word;
+                scores[i] = score;
+                return;
+            }
+        }
+        if (size < SIZE) {
+            slots[size] = slot;
+            words[size] = word;
+            scores[size++] = score;
+            return;
+        }
+        int worst = 0;
+        for (int i = 1; i < SIZE; i++) {
+            if (scores[i] > scores[worst]) {
+                worst = i;
+            }
+        }
+        if (score < scores[worst]) {
+            slots[worst] = slot;
+            words[worst] = word;
+            scores[worst] = score;
+        }
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Index of the lowest score, or -1. */
+    public int best() {
+        int best = -1;
+        for (int i = 0; i < size; i++) {
+            if (best < 0 || scores[i] < scores[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    public long slot(int i) {
+        return slots[i];
+    }
+
+    public long word(int i) {
+        return words[i];
+    }
+
+    /** Removes candidate {@code i}. */
+    public void remove(int i) {
+        size--;
+        slots[i] = slots[size];
+        words[i] = words[size];
+        scores[i] = scores[size];
+    }
+
+    public void clear() {
+        size = 0;
+    }
+}
