@@ -43,7 +43,7 @@ public final class SharedSlabAllocator extends SlabAllocator {
 
     @Override
     boolean casFreeHead(int page, long expect, long update) {
-        if ((long) LONGS.getVolatile(freeHead, page) != expect) { return false; } Thread.onSpinWait(); LONGS.setVolatile(freeHead, page, update); return true;
+        return LONGS.compareAndSet(freeHead, page, expect, update);
     }
 
     @Override
