@@ -242,6 +242,40 @@ abstract class SlabAllocatorSpec {
         Fixtures.assertPattern(a, h2, PAGE - 7, 12);
     }
 
+    /**
+     * The ABA defence of a page's free list, pinned deterministically (a stress test hardly ever
+     * hits the nanosecond window): a popper P reads head word W (link A, next B) and stalls; the
+     * list then goes through pop A, pop B, push B, push A, so its link is A again. The head word
+     * must differ from W, so that P's compare-and-set from W fails instead of installing B (which
+     * is no longer free after a further pop) as the head.
+     */
+    @Test
+    void freeListHeadWordNeverRepeatsEvenWhenItsLinkDoes() {
+        SlabAllocator a = open(small());
+        long x = alloc(a, 64), y = alloc(a, 64), z = alloc(a, 64);
+        int p = pageOf(a, x);
+        a.free(x);
+        a.free(y); // list: y -> x
+        long stale = a.lvFreeHead(p);
+        Set<Long> words = new HashSet<>();
+        words.add(stale);
+        assertEquals(y, alloc(a, 64));
+        words.add(a.lvFreeHead(p));
+        assertEquals(x, alloc(a, 64));
+        words.add(a.lvFreeHead(p));
+        a.free(x);
+        words.add(a.lvFreeHead(p));
+        a.free(y); // list: y -> x again
+        long now = a.lvFreeHead(p);
+        assertEquals((int) stale, (int) now, "same link: the ABA setup");
+        assertNotEquals(stale, now, "the head word repeated: a stalled pop's CAS would succeed");
+        assertTrue(words.add(now), "every change gives a new head word");
+        assertFalse(a.casFreeHead(p, stale, 0), "a stale compare-and-set must fail");
+        assertEquals(y, alloc(a, 64));
+        assertEquals(x, alloc(a, 64));
+        assertNotEquals(z, x);
+    }
+
     // ------------------------------------------------------------------ retire
 
     @Test
