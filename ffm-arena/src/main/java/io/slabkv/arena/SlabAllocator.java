@@ -80,7 +80,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         this.pageSize = b.pageSize;
         this.pageShift = Integer.numberOfTrailingZeros(b.pageSize);
         this.pageMask = b.pageSize - 1L;
-        int maxPages = (int) Math.min(Integer.MAX_VALUE - 8, Math.ceilDiv(b.maxLimit, b.pageSize));
+        int maxPages = (int) Math.min(Integer.MAX_VALUE - 8, Math.ceilDiv(b.resolvedMaxLimit, b.pageSize));
         this.pageMemory = new MemorySegment[maxPages];
         this.freeHead = new long[maxPages];
         this.bump = new int[maxPages];
@@ -91,7 +91,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         this.partialNext = new int[maxPages];
         this.partialPrev = new int[maxPages];
         long regionBytes = Math.max(b.pageSize, b.regionBytes / b.pageSize * b.pageSize);
-        this.pool = new PagePool(source, b.pageSize, regionBytes, b.limit, b.maxLimit, pageMemory);
+        this.pool = new PagePool(source, b.pageSize, regionBytes, b.limit, b.resolvedMaxLimit, pageMemory);
         int n = classes.count();
         this.current = new int[n];
         java.util.Arrays.fill(current, -1);
@@ -678,7 +678,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         static final int MAX_PAGE_SIZE = 1 << 30;
 
         long limit = 256L << 20;
-        long maxLimit = -1;
+        long maxLimit = -1;       // as set by the caller; -1: the default, derived from the limit
+        long resolvedMaxLimit;    // what validate() derived for the allocator being built
         int pageSize = DEFAULT_PAGE_SIZE;
         long regionBytes = DEFAULT_REGION_BYTES;
         int minChunk = DEFAULT_MIN_CHUNK;
@@ -743,9 +744,10 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                 throw new IllegalArgumentException("region size " + regionBytes
                         + " must be at least one page (" + pageSize + " bytes)");
             }
-            if (maxLimit < 0) {
-                maxLimit = Math.max(limit, Math.min(Long.MAX_VALUE / 8, Math.max(4 * limit, 4L << 30)));
-            }
+            // Derived into its own field: validate() used to overwrite maxLimit with the default, so a
+            // builder reused with a larger limit kept the first build's default maximum and refused it.
+            long maxLimit = this.maxLimit >= 0 ? this.maxLimit
+                    : Math.max(limit, Math.min(Long.MAX_VALUE / 8, Math.max(4 * limit, 4L << 30)));
             if (maxLimit < limit) {
                 throw new IllegalArgumentException("maximum memory limit " + maxLimit
                         + " must be at least the memory limit " + limit);
@@ -755,6 +757,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                         + (Integer.MAX_VALUE - 8) + " pages of " + pageSize + " bytes");
             }
             new SizeClasses(minChunk, growth, pageSize); // checks chunk size and growth
+            resolvedMaxLimit = maxLimit;
         }
 
         /** An allocator any thread may use. */

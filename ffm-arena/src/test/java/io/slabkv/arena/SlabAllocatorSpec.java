@@ -615,6 +615,18 @@ abstract class SlabAllocatorSpec {
         assertEquals(4, a.stats().freePages());
     }
 
+    /** A builder is a set of values: building once must not change what it builds next. */
+    @Test
+    void aBuilderBuildsAgainWithOtherValues() {
+        SlabAllocator.Builder b = small(); // 1 MiB limit, default maximum (4 GiB)
+        SlabAllocator first = open(b);
+        assertEquals(4L << 30, (long) first.maxPages() * PAGE);
+        SlabAllocator second = open(b.memoryLimit(8L << 30)); // default maximum: max(4 x 8 GiB, 4 GiB)
+        assertEquals(8L << 30, second.limit());
+        assertEquals(32L << 30, (long) second.maxPages() * PAGE);
+        assertEquals(0, second.setLimit(16L << 30));
+    }
+
     // ------------------------------------------------------------------ stats, toString
 
     @Test
