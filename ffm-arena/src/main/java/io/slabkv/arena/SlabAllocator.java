@@ -108,15 +108,22 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             carves[i] = new LongAdder();
             frees[i] = new LongAdder();
         }
+        // After close, chunks and pages still in their grace period went with their regions: drop
+        // them. (Reclaiming them through the public reclaimer() used to write free-list links into
+        // released memory and hand pages to a pool that no longer holds their region: an NPE.)
         this.reclaimer = new EpochReclaimer(new EpochReclaimer.Sink() {
             @Override
             public void freeChunk(long handle) {
-                freeNow(handle);
+                if (!closed) {
+                    freeNow(handle);
+                }
             }
 
             @Override
             public void returnPage(int page) {
-                toPool(page);
+                if (!closed) {
+                    toPool(page);
+                }
             }
         });
     }

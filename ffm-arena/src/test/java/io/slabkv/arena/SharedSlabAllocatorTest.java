@@ -181,6 +181,31 @@ class SharedSlabAllocatorTest extends SlabAllocatorSpec {
         assertEquals(hs.get(0), a.allocate(Fixtures.PAGE), "the failing path reclaims by itself");
     }
 
+    /**
+     * Chunks and pages still in their grace period when the allocator closes went with their
+     * regions: reclaiming them later through the reclaimer (public, for maintenance) must drop them,
+     * not write free-list links into released memory or give pages to a pool that no longer has them.
+     */
+    @Test
+    void reclaimingThroughTheReclaimerAfterCloseDropsWhatWasPending() {
+        SharedSlabAllocator a = (SharedSlabAllocator) open(small());
+        int perPage = a.sizeClasses().chunksPerPage(a.sizeClasses().classOf(4096));
+        List<Long> hs = new ArrayList<>();
+        for (int i = 0; i < 2 * perPage; i++) {
+            hs.add(alloc(a, 4096));
+        }
+        for (int i = 0; i < perPage; i++) {
+            a.free(hs.get(i)); // a full page emptied: the page waits for its grace period
+        }
+        a.retire(hs.get(perPage)); // and a chunk
+        assertEquals(2, a.reclaimer().pending());
+        a.close();
+        a.reclaimer().reclaimAll();
+        assertEquals(0, a.reclaimer().pending());
+        assertEquals(0, a.reservedBytes());
+        assertEquals(0, a.stats().freePages());
+    }
+
     @Test
     void otherThreadsMayUseASharedAllocator() throws Exception {
         SlabAllocator a = open(small());
