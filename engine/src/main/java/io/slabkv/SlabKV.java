@@ -245,7 +245,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
-        /** Bytes reserved from the OS at a time; default 64 MiB. */
+        /** Bytes reserved from the OS at a time; default 16 MiB (the last region is the slack above what is used). */
         public Builder regionSize(long bytes) {
             this.regionSize = bytes;
             return this;

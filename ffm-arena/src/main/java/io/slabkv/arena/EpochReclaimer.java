@@ -89,11 +89,16 @@ public final class EpochReclaimer {
         Guard g = local.get();
         boolean full;
         synchronized (g) {
-            full = g.add(handle, epoch()) >= RECLAIM_BATCH;
+            full = g.add(handle, epoch()) >= g.nextReclaimAt;
         }
         if (full) {
             tryAdvance();
             reclaim(g, g);
+            synchronized (g) {
+                // While a reader stalls the epoch nothing comes free: wait for another batch before
+                // scanning the list again, so retiring stays O(1) amortized instead of O(pending).
+                g.nextReclaimAt = g.size + RECLAIM_BATCH;
+            }
         }
     }
 
@@ -218,6 +223,7 @@ public final class EpochReclaimer {
         private long[] items = new long[RECLAIM_BATCH * 2];
         private long[] epochs = new long[RECLAIM_BATCH * 2];
         private int size;
+        private int nextReclaimAt = RECLAIM_BATCH;
         private long[] scratch = new long[RECLAIM_BATCH * 2]; // owner thread only
         // padding against false sharing of 'announced' between guards of different threads
         long p1, p2, p3, p4, p5, p6, p7;
@@ -229,6 +235,10 @@ public final class EpochReclaimer {
         /** Leaves the critical section entered by the matching {@link EpochReclaimer#enter()}. */
         @Override
         public void exit() {
+            if (depth <= 0) {
+                throw new IllegalStateException("exit() without a matching enter() on thread '"
+                        + Thread.currentThread().getName() + "'");
+            }
             if (--depth == 0) {
                 // Release store: every read of this critical section happens before the slot says quiescent.
                 ANNOUNCED.setRelease(this, QUIESCENT);

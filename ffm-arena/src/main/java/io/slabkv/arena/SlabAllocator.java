@@ -195,10 +195,47 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
             h = allocateGuarded(c); // retired memory came back: try again
         }
+        // An emptied page may also sit as another class's current page, which nothing files back to
+        // the pool: take those away and try again (after their grace period, in the shared variant).
+        if (h == ChunkHandle.NONE && releaseEmptyCurrentPages(c) > 0) {
+            h = allocateGuarded(c);
+            for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
+                h = allocateGuarded(c);
+            }
+        }
         if (h == ChunkHandle.NONE) {
             failures.increment();
         }
         return h;
+    }
+
+    /**
+     * Recycles the current page of every class but {@code except} that has no chunk allocated on it.
+     * A class gives its current page up only when the page is exhausted, so a class whose chunks were
+     * all freed kept an empty page for good: at the limit, an allocation of another size then failed
+     * (or, in the engine, evicted live entries) while whole pages sat unused, e.g. after clear().
+     * Same protocol as a refill that settles an empty page: CAS live 0 -> DEAD under the class
+     * monitor (a stale allocator that reserves on the page afterwards sees a negative count and
+     * backs off), then recycle through the grace period.
+     *
+     * @return pages recycled
+     */
+    private int releaseEmptyCurrentPages(int except) {
+        int released = 0;
+        for (int c = 0; c < current.length; c++) {
+            int p = lvCurrent(c);
+            if (c == except || p < 0 || live[p] != 0) {
+                continue; // racy pre-check; the CAS below decides
+            }
+            synchronized (classLocks[c]) {
+                if (lvCurrent(c) == p && casLive(p, 0, DEAD)) {
+                    soCurrent(c, -1);
+                    recycle(c, p);
+                    released++;
+                }
+            }
+        }
+        return released;
     }
 
     private long allocateGuarded(int c) {
@@ -558,6 +595,11 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             int link = (int) lvFreeHead(page);
             for (int steps = 0; link != 0 && steps < carved; steps++) {
                 long off = (long) (link - 1) << 3;
+                // A stale allocator may have popped and overwritten the chunk we are walking through:
+                // then the link is garbage. Stop at the first link that names no carved chunk.
+                if (off < 0 || off % chunk != 0 || off / chunk >= carved) {
+                    break;
+                }
                 free.set((int) (off / chunk));
                 link = mem.get(ValueLayout.JAVA_INT_UNALIGNED, off);
             }
@@ -678,7 +720,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     /** Parameters of an allocator; every value is checked in {@link #validate()}. */
     public static final class Builder {
         public static final int DEFAULT_PAGE_SIZE = 1 << 20;
-        public static final long DEFAULT_REGION_BYTES = 64L << 20;
+        public static final long DEFAULT_REGION_BYTES = 16L << 20;
         public static final int DEFAULT_MIN_CHUNK = 32;
         public static final double DEFAULT_GROWTH = 1.25;
         static final int MIN_PAGE_SIZE = 4096;
@@ -714,7 +756,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             return this;
         }
 
-        /** Bytes taken from the page source at a time, rounded down to pages; default 64 MiB. */
+        /** Bytes taken from the page source at a time, rounded down to pages; default 16 MiB. */
         public Builder regionSize(long bytes) {
             this.regionBytes = bytes;
             return this;
