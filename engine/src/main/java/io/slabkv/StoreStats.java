@@ -6,7 +6,7 @@ import io.slabkv.arena.AllocatorStats;
  * A snapshot of a store's counters. Each counter is exact; the snapshot is not atomic while other
  * threads run operations.
  *
- * @param hits                 gets (and containsKey) that found a live entry
+ * @param hits                 gets that found a live entry (containsKey counts neither a hit nor a miss)
  * @param misses               gets that found none, or found it expired
  * @param puts                 entries written (put, putIfAbsent and replace that stored a value)
  * @param removes              entries removed by {@code remove}

@@ -78,18 +78,32 @@ public final class TombstoneCleaner {
             Thread.onSpinWait();
         }
         try {
-            if (markedCount == 0 && mark() == 0) {
-                return 0;
+            long emptied = 0;
+            // A round marked earlier (by tryStep) is finished first; then every slot that is a
+            // tombstone now gets a round of its own. Finishing only the earlier round was not enough:
+            // an insert that found no EMPTY slot had walked the whole table, cancelling every mark
+            // on its way (CLEANING -> TOMBSTONE), so that round emptied nothing and the insert
+            // failed, or evicted, although the table was full of tombstones.
+            if (markedCount > 0) {
+                awaitGrace();
+                emptied += empty();
             }
-            for (int spins = 0; !grace.over(markedAt); spins++) {
-                grace.hurry();
-                if (spins > 100) {
-                    Thread.yield();
-                }
+            if (mark() > 0) {
+                awaitGrace();
+                emptied += empty();
             }
-            return empty();
+            return emptied;
         } finally {
             busy.set(false);
+        }
+    }
+
+    private void awaitGrace() {
+        for (int spins = 0; !grace.over(markedAt); spins++) {
+            grace.hurry();
+            if (spins > 100) {
+                Thread.yield();
+            }
         }
     }
 

@@ -78,6 +78,11 @@ public final class Store implements SlabKV {
     private volatile long memoryLimit;
     private volatile boolean sawTtl;
     private volatile boolean closed;
+    // Confined store only (its owner thread alone touches them): chunks retired while a forEach
+    // visitor runs, retired for real when the outermost forEach returns. See retire(long).
+    private int visiting;
+    private long[] retiredWhileVisiting = new long[0];
+    private int retiredWhileVisitingCount;
     private volatile Runnable closeHook = () -> { };
 
     private final LongAdder hits = new LongAdder();
@@ -94,7 +99,9 @@ public final class Store implements SlabKV {
         long indexBytes = OffHeapIndex.bucketsFor(config.expectedEntries()) * OffHeapIndex.BUCKET_BYTES;
         long memoryLimit = config.memoryLimit();
         int pageSize = config.pageSize();
-        if (memoryLimit - indexBytes < pageSize) {
+        // Compared without subtracting: memoryLimit - indexBytes overflows for a limit near Long.MIN_VALUE,
+        // and such a limit got through to the allocator, which refused it naming other numbers.
+        if (memoryLimit < indexBytes + pageSize) {
             throw new IllegalArgumentException("memory limit " + memoryLimit + " is too small: the index for "
                     + config.expectedEntries() + " expected entries takes " + indexBytes
                     + " bytes and at least one page of " + pageSize + " bytes must fit beside it");
@@ -188,12 +195,15 @@ public final class Store implements SlabKV {
             throw new IllegalArgumentException("TTL " + ttl + " " + unit + " must be positive");
         }
         long nanos = unit.toNanos(ttl);
-        long now = clock.nanoTime();
-        if (nanos == Long.MAX_VALUE || now + nanos < now) {
+        // toNanos saturates at Long.MAX_VALUE. The deadline itself may wrap: a TimeSource has any
+        // origin (System.nanoTime() may be near Long.MAX_VALUE), and expired() compares by
+        // subtraction, which is right across the wrap. Refusing now + nanos < now refused a 100 ns
+        // TTL on a clock 50 ns below Long.MAX_VALUE.
+        if (nanos == Long.MAX_VALUE) {
             throw new IllegalArgumentException("TTL " + ttl + " " + unit
                     + " overflows the clock: it must be less than about 292 years");
         }
-        return now + nanos;
+        return clock.nanoTime() + nanos;
     }
 
     // ================================================================== reads
@@ -376,6 +386,9 @@ public final class Store implements SlabKV {
         int klen = checkKey(key);
         checkValue(value);
         checkUsable();
+        // Size checked before the lookup: an entry too large is refused whether or not the key is
+        // present (it was refused only when the write went ahead, so the same call threw or not by state).
+        entrySize(klen, value.byteSize(), false);
         long hash = KeyHash.hash(key, 0, klen);
         return !contains(hash, key, 0, klen)
                 && write(MODE_IF_ABSENT, hash, key, 0, klen, value, false, 0) == RESULT_DONE;
@@ -385,6 +398,7 @@ public final class Store implements SlabKV {
     public boolean putIfAbsent(long key, MemorySegment value) {
         checkValue(value);
         checkUsable();
+        entrySize(Long.BYTES, value.byteSize(), false);
         long hash = KeyHash.hash(key);
         return !contains(hash, null, key, Long.BYTES)
                 && write(MODE_IF_ABSENT, hash, null, key, Long.BYTES, value, false, 0) == RESULT_DONE;
@@ -395,6 +409,7 @@ public final class Store implements SlabKV {
         int klen = checkKey(key);
         checkValue(value);
         checkUsable();
+        entrySize(klen, value.byteSize(), false);
         long hash = KeyHash.hash(key, 0, klen);
         return contains(hash, key, 0, klen)
                 && write(MODE_REPLACE, hash, key, 0, klen, value, false, 0) == RESULT_DONE;
@@ -404,6 +419,7 @@ public final class Store implements SlabKV {
     public boolean replace(long key, MemorySegment value) {
         checkValue(value);
         checkUsable();
+        entrySize(Long.BYTES, value.byteSize(), false);
         long hash = KeyHash.hash(key);
         return contains(hash, null, key, Long.BYTES)
                 && write(MODE_REPLACE, hash, null, key, Long.BYTES, value, false, 0) == RESULT_DONE;
@@ -422,22 +438,31 @@ public final class Store implements SlabKV {
         }
         // Allocate and fill outside any critical section: the chunk is private until the slot CAS.
         long h = allocate(size);
-        MemorySegment page = allocator.segment(h);
-        long e = allocator.offset(h);
-        long k = EntryLayout.writeHeader(page, e, klen, (int) vlen, ttl, expiry, accessClock.fresh());
-        if (key == null) {
-            EntryLayout.writeLongKey(page, k, longKey);
-        } else {
-            MemorySegment.copy(key, 0, page, k, klen);
+        try {
+            MemorySegment page = allocator.segment(h);
+            long e = allocator.offset(h);
+            long k = EntryLayout.writeHeader(page, e, klen, (int) vlen, ttl, expiry, accessClock.fresh());
+            if (key == null) {
+                EntryLayout.writeLongKey(page, k, longKey);
+            } else {
+                MemorySegment.copy(key, 0, page, k, klen);
+            }
+            MemorySegment.copy(value, 0, page, k + klen, vlen);
+        } catch (RuntimeException | Error fault) {
+            // The caller's segment could not be read (its arena closed, or it is confined to another
+            // thread): give the chunk back, it was never published. It leaked before.
+            allocator.free(h);
+            throw fault;
         }
-        MemorySegment.copy(value, 0, page, k + klen, vlen);
         long word = SlotWord.full(SlotWord.tag(hash), h);
 
         long probed = link(mode, hash, key, longKey, klen, word);
         for (int attempt = 0; probed == -1 && attempt < 64; attempt++) {
             // No EMPTY slot in the whole table: a cache makes room. Evict a few entries, turn their
             // tombstones back into EMPTY slots (outside any critical section), and try again.
-            if (entries.sum() >= index.capacity() / 2) {
+            // The first round only cleans: when tombstones hold the room, cleaning them is enough,
+            // and evicting first threw live entries away in a table that had space for every key.
+            if (attempt > 0 && entries.sum() >= index.capacity() / 2) {
                 inlineEvictors.get().evict(8, -1, EvictionCause.INLINE);
             }
             cleaner.cleanFully();
@@ -504,7 +529,7 @@ public final class Store implements SlabKV {
                             }
                             // CAS old -> new: the replace's linearization point; publishes the entry.
                             if (index.casSlot(slot, w, word)) {
-                                allocator.retire(old);
+                                retire(old);
                                 if (wasExpired) {
                                     expirations.increment();
                                 }
@@ -596,7 +621,7 @@ public final class Store implements SlabKV {
         index.addOverflow(index.home(hash), OffHeapIndex.bucketOf(slot), -1);
         index.tombstoneAdded();
         entries.decrement();
-        allocator.retire(h);
+        retire(h);
         accessClock.evicted();
         evictions[cause.ordinal()].increment();
         bytesFreed.add(bytes);
@@ -705,7 +730,9 @@ public final class Store implements SlabKV {
         checkUsable();
         long indexBytes = index.byteSize();
         long max = (long) allocator.maxPages() * allocator.pageSize() + indexBytes;
-        if (bytes - indexBytes < allocator.pageSize() || bytes > max) {
+        // Not bytes - indexBytes: that overflows for bytes near Long.MIN_VALUE, which then got past
+        // this check, was stored as the limit, and only failed in the allocator afterwards.
+        if (bytes < indexBytes + allocator.pageSize() || bytes > max) {
             throw new IllegalArgumentException("memory limit " + bytes + " must be between " + (indexBytes
                     + allocator.pageSize()) + " (the index, " + indexBytes + " bytes, plus one page) and " + max
                     + " (the maximum memory limit set at build time)");
@@ -760,7 +787,7 @@ public final class Store implements SlabKV {
                         index.addOverflow(home, b, -1);
                         index.tombstoneAdded();
                         entries.decrement();
-                        allocator.retire(old);
+                        retire(old);
                         if (wasExpired) {
                             expirations.increment();
                             return false;
@@ -804,7 +831,7 @@ public final class Store implements SlabKV {
                             index.addOverflow(index.home(hashOfEntry(h)), b, -1);
                             index.tombstoneAdded();
                             entries.decrement();
-                            allocator.retire(h);
+                            retire(h);
                         }
                     }
                 }
@@ -827,6 +854,43 @@ public final class Store implements SlabKV {
     public void forEach(EntryVisitor visitor) {
         Objects.requireNonNull(visitor, "visitor is null");
         checkUsable();
+        boolean confined = owner != null;
+        if (confined) {
+            visiting++;
+        }
+        try {
+            walk(visitor);
+        } finally {
+            if (confined && --visiting == 0) {
+                for (int i = 0; i < retiredWhileVisitingCount; i++) {
+                    allocator.retire(retiredWhileVisiting[i]);
+                }
+                retiredWhileVisitingCount = 0;
+            }
+        }
+    }
+
+    /**
+     * Retires an unlinked entry's chunk. A confined allocator frees it at once, which is right except
+     * while a forEach visitor runs on the owner thread: the visitor holds views of the entry it was
+     * handed, and if it removes (or replaces) that entry and then puts another, the new entry could
+     * get the very chunk back and overwrite the bytes the visitor is still reading (a rename in a
+     * visitor stored a corrupt value). So until forEach returns, a confined store keeps them here.
+     * A shared store needs nothing: the visitor's thread is inside a critical section.
+     */
+    private void retire(long handle) {
+        if (visiting > 0) {
+            if (retiredWhileVisitingCount == retiredWhileVisiting.length) {
+                retiredWhileVisiting = java.util.Arrays.copyOf(retiredWhileVisiting,
+                        Math.max(16, 2 * retiredWhileVisitingCount));
+            }
+            retiredWhileVisiting[retiredWhileVisitingCount++] = handle;
+            return;
+        }
+        allocator.retire(handle);
+    }
+
+    private void walk(EntryVisitor visitor) {
         long buckets = index.buckets();
         for (long b = 0; b < buckets; ) {
             ReadGuard guard = allocator.enter(); // per block, so a long walk does not hold back reuse
