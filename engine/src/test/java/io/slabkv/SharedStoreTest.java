@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +25,33 @@ class SharedStoreTest extends StoreSpec {
     @Override
     SlabKV.Builder variant(SlabKV.Builder b) {
         return b.shared();
+    }
+
+    /**
+     * A put from a visitor into an index with no EMPTY slot would have to clean tombstones, which
+     * waits out the critical sections open at the mark: the visitor's own among them. It spun
+     * forever; it must be refused instead, change nothing, and work once forEach has returned.
+     */
+    @Test
+    void aVisitorPuttingIntoAnIndexWithoutEmptySlotsIsRefusedNotHung() {
+        SlabKV kv = storeWithoutEmptySlots();
+        kv.maintain(); // frees the removed entries' chunks; one round only marks the tombstones
+        assertEquals(2, kv.stats().tombstones());
+        long usedBefore = kv.stats().bytesUsed();
+        IllegalStateException[] refused = {null};
+        int[] visits = {0};
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> kv.forEach((k, v) -> {
+            if (visits[0]++ == 0) {
+                refused[0] = assertThrows(IllegalStateException.class, () -> kv.put(100L, value(30, 100)));
+            }
+        }));
+        assertTrue(refused[0].getMessage().contains("forEach"), refused[0].getMessage());
+        assertEquals(12, kv.size());
+        kv.maintain();
+        assertEquals(usedBefore, kv.stats().bytesUsed(), "the refused entry's chunk was given back");
+        kv.put(100L, value(30, 100));
+        assertArrayEquals(valueBytes(30, 100), kv.get(littleEndian(100)));
+        assertEquals(0, kv.stats().evictions());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slabkv.engine.store.Store;
@@ -15,6 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -923,6 +925,49 @@ abstract class StoreSpec {
     }
 
     // ================================================================== visitors that write
+
+    /**
+     * Runs {@code body}, failing if it takes longer than {@code seconds}: on another thread for a shared
+     * store (so a hang is cut short), on this one for a confined store (which refuses other threads).
+     */
+    static void withinSeconds(SlabKV kv, int seconds, Executable body) throws Throwable {
+        if (kv.confined()) {
+            long start = System.nanoTime();
+            body.execute();
+            assertTrue(System.nanoTime() - start < seconds * 1_000_000_000L, "took more than " + seconds + " s");
+        } else {
+            assertTimeoutPreemptively(Duration.ofSeconds(seconds), body::execute);
+        }
+    }
+
+    /** An index of 14 slots holding 12 live entries and 2 tombstones: no EMPTY slot anywhere. */
+    final SlabKV storeWithoutEmptySlots() {
+        SlabKV kv = open(builder().expectedEntries(8));
+        for (int k = 0; k < 14; k++) {
+            kv.put(k, value(30, k));
+        }
+        assertTrue(kv.remove(12L));
+        assertTrue(kv.remove(13L));
+        return kv;
+    }
+
+    /** clear() from a visitor returns (it must not wait for the visitor's own read section) and empties the store. */
+    @Test
+    void aVisitorMayClearTheStore() throws Throwable {
+        SlabKV kv = storeWithoutEmptySlots();
+        int[] visits = {0};
+        withinSeconds(kv, 30, () -> kv.forEach((k, v) -> {
+            if (visits[0]++ == 0) {
+                kv.clear();
+            }
+        }));
+        assertEquals(0, kv.size());
+        for (int k = 0; k < 14; k++) {
+            kv.put(k, value(30, -k));
+        }
+        assertEquals(14, kv.size());
+        assertEquals(0, kv.stats().evictions(), kv.stats()::toString);
+    }
 
     /**
      * A visitor may change the store: here it renames every entry (remove the key, put its value

@@ -83,6 +83,8 @@ public final class Store implements SlabKV {
     private int visiting;
     private long[] retiredWhileVisiting = new long[0];
     private int retiredWhileVisitingCount;
+    // Shared store: how deep the calling thread is in forEach calls of this store. See write().
+    private final ThreadLocal<int[]> sharedVisits = ThreadLocal.withInitial(() -> new int[1]);
     private volatile Runnable closeHook = () -> { };
 
     private final LongAdder hits = new LongAdder();
@@ -457,6 +459,15 @@ public final class Store implements SlabKV {
         long word = SlotWord.full(SlotWord.tag(hash), h);
 
         long probed = link(mode, hash, key, longKey, klen, word);
+        if (probed == -1 && insideSharedForEach()) {
+            // Cleaning tombstones waits until every critical section open at the mark has ended, and
+            // this thread's forEach keeps one open around its visitor: it would wait for itself (a
+            // put from a visitor into an index without an EMPTY slot spun forever). Refuse instead.
+            allocator.free(h);
+            throw new IllegalStateException("the index has no free slot, and its tombstones cannot be cleaned"
+                    + " while this thread is inside forEach (the visitor's read section holds them back): put"
+                    + " after forEach returns, or build the store with more expected entries");
+        }
         for (int attempt = 0; probed == -1 && attempt < 64; attempt++) {
             // No EMPTY slot in the whole table: a cache makes room. Evict a few entries, turn their
             // tombstones back into EMPTY slots (outside any critical section), and try again.
@@ -839,8 +850,15 @@ public final class Store implements SlabKV {
                 guard.exit();
             }
         }
-        cleaner.cleanFully();
+        if (!insideSharedForEach()) { // from a visitor it would wait for itself; the monitor cleans later
+            cleaner.cleanFully();
+        }
         allocator.reclaim();
+    }
+
+    /** Whether the calling thread is inside a forEach of this (shared) store. */
+    private boolean insideSharedForEach() {
+        return owner == null && sharedVisits.get()[0] > 0;
     }
 
     /** The hash of the key stored in an entry. Inside a critical section. */
@@ -855,13 +873,18 @@ public final class Store implements SlabKV {
         Objects.requireNonNull(visitor, "visitor is null");
         checkUsable();
         boolean confined = owner != null;
+        int[] depth = confined ? null : sharedVisits.get();
         if (confined) {
             visiting++;
+        } else {
+            depth[0]++;
         }
         try {
             walk(visitor);
         } finally {
-            if (confined && --visiting == 0) {
+            if (!confined) {
+                depth[0]--;
+            } else if (--visiting == 0) {
                 for (int i = 0; i < retiredWhileVisitingCount; i++) {
                     allocator.retire(retiredWhileVisiting[i]);
                 }
