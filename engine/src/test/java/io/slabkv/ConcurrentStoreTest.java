@@ -178,7 +178,7 @@ class ConcurrentStoreTest {
             // tombstone-cleaning round is defeated by the others (their walks cancel its marks, or
             // they take the slots it emptied): rare, and not a lost update, but it is counted.
             assertEquals(0, s.evictionsPressure() + s.evictionsPageRecycle() + s.evictionsExpired(), s::toString);
-            assertTrue(ops > 10_000, "ops " + ops);
+            assertTrue(ops > 1_000, "ops " + ops); // a sanity floor: a loaded 2-core box still does tens of thousands
 
             // Quiescent now: every key at most once, size() is exactly what a get finds.
             MemorySegment dst = MemorySegment.ofArray(new byte[MAX_VALUE]);

@@ -479,6 +479,53 @@ abstract class StoreSpec {
      * half the slots, and refuses only when they do not, i.e. when tombstones cannot be cleaned.)
      * Tombstones alone never cost a live entry: see {@link #tombstonesAreCleanedBeforeAnythingIsEvicted()}.
      */
+    /**
+     * A put that cannot make room fails with MemoryLimitExceededException naming the limit. Here the
+     * puts come from a forEach visitor, whose read section keeps every chunk retired meanwhile from
+     * being reused (shared: the epoch cannot pass it; confined: retires wait for forEach to return),
+     * so evicting frees nothing the put could use. Nothing of the refused entry is stored, the limit
+     * holds, the entries still present are intact, and once forEach has returned puts succeed again.
+     */
+    @Test
+    void aPutThatCannotMakeRoomThrowsNamingTheLimitAndTheStoreRecovers() {
+        long limit = indexBytes(1024) + 2L * PAGE;
+        SlabKV kv = open(builder().memoryLimit(limit));
+        int n = 0;
+        while (kv.stats().evictions() == 0) {
+            kv.put(n, value(500, n));
+            n++;
+        }
+        long[] refused = {-1};
+        MemoryLimitExceededException[] thrown = {null};
+        kv.forEach((k, v) -> {
+            if (thrown[0] == null && refused[0] == -1) {
+                thrown[0] = assertThrows(MemoryLimitExceededException.class, () -> {
+                    for (long key = 1_000_000; key < 1_010_000; key++) {
+                        refused[0] = key;
+                        kv.put(key, value(500, key));
+                    }
+                });
+            }
+        });
+        assertNotNull(thrown[0]);
+        assertTrue(thrown[0].getMessage().contains("limit of " + limit), thrown[0].getMessage());
+        assertFalse(kv.containsKey(refused[0]), "nothing of the refused entry was stored");
+        StoreStats s = kv.stats();
+        assertTrue(s.bytesReserved() <= limit, s::toString);
+        for (long key = 0; key < 1_010_000; key = key == n ? 1_000_000 : key + 1) {
+            byte[] got = kv.get(littleEndian(key));
+            if (got != null) {
+                assertArrayEquals(valueBytes(500, key), got, "key " + key);
+            }
+        }
+        kv.maintain();
+        for (long key = 2_000_000; key < 2_000_000 + n; key++) {
+            kv.put(key, value(500, key));
+            assertArrayEquals(valueBytes(500, key), kv.get(littleEndian(key)));
+        }
+        assertTrue(kv.stats().bytesReserved() <= limit);
+    }
+
     @Test
     void moreKeysThanSlotsEvictToMakeRoomAndTheStoreStaysUsable() {
         SlabKV kv = open(builder().expectedEntries(8)); // 2 buckets: 14 slots
