@@ -58,9 +58,11 @@ final class Evictor {
             poolClass = sizeClass;
         }
         long freed = 0;
-        ReadGuard guard = allocator.enter();
-        try {
-            for (int n = 0, rounds = 0; n < count && rounds < count * 4 + 8; rounds++) {
+        for (int n = 0, rounds = 0; n < count && rounds < count * 4 + 8; rounds++) {
+            // One short critical section per victim: a long one would hold the epoch back, and the
+            // chunks this and every other thread retire would wait for it.
+            ReadGuard guard = allocator.enter();
+            try {
                 sample(sizeClass);
                 int best = pool.best();
                 if (best < 0) {
@@ -74,9 +76,9 @@ final class Evictor {
                     freed += bytes;
                     n++;
                 }
+            } finally {
+                guard.exit();
             }
-        } finally {
-            guard.exit();
         }
         return freed;
     }
@@ -112,45 +114,44 @@ final class Evictor {
      * sampled pages of that class, with the fewest live chunks, so it returns to the pool for
      * {@code sizeClass} (arena recycling).
      *
-     * @return true if anything was evicted
+     * @return the chunk bytes evicted (free once their grace period is over)
      */
-    boolean makeRoom(int sizeClass, EvictionCause cause) {
+    long makeRoom(int sizeClass, EvictionCause cause) {
         if (poolClass != -1) {
             pool.clear();
             poolClass = -1;
         }
-        int victimClass;
-        ReadGuard guard = allocator.enter();
-        try {
-            for (int rounds = 0; ; rounds++) {
+        int victimClass = -1;
+        for (int rounds = 0; victimClass < 0 && rounds < 32; rounds++) {
+            ReadGuard guard = allocator.enter(); // one short critical section per round, as in evict
+            try {
                 sample(-1);
                 int best = pool.best();
                 if (best < 0) {
-                    if (rounds > 16) {
-                        return false;
-                    }
                     continue;
                 }
                 long slot = pool.slot(best);
                 long word = pool.word(best);
                 pool.remove(best);
                 long h = SlotWord.handle(word);
-                victimClass = allocator.pageClass((int) (h >>> allocator.pageShift()));
-                if (victimClass == sizeClass) {
-                    if (store.evictAt(slot, word, cause) > 0) {
-                        return true;
+                int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
+                if (c == sizeClass) {
+                    int bytes = store.evictAt(slot, word, cause);
+                    if (bytes > 0) {
+                        return bytes;
                     }
-                    continue;
+                } else {
+                    victimClass = c;
                 }
-                if (victimClass >= 0) {
-                    break;
-                }
+            } finally {
+                guard.exit();
             }
-        } finally {
-            guard.exit();
+        }
+        if (victimClass < 0) {
+            return 0;
         }
         int page = fewestLive(victimClass);
-        return page >= 0 && drain(page) > 0;
+        return page < 0 ? 0 : (long) drain(page) * allocator.sizeClasses().chunkSize(victimClass);
     }
 
     /** Among a few sampled reserved pages of {@code sizeClass}, the one with the fewest live chunks. */
