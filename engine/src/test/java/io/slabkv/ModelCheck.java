@@ -72,6 +72,9 @@ final class ModelCheck {
     private long expirations;
     private int op;
     private String what = "";
+    private int checks;
+    private int checksWithoutEmptySlot;
+    private long maxTombstones;
 
     /**
      * @param keySpace distinct keys the operations draw from; keep it within the index's slots
@@ -191,6 +194,9 @@ final class ModelCheck {
             }
             what = "final full check";
             fullCheck();
+            System.out.printf("model run, seed %d: %,d operations on %d keys, %d slots; %d of %d full checks found"
+                            + " no EMPTY slot, at most %d tombstones; %s%n", seed, ops, keys.length,
+                    kv.stats().indexSlots(), checksWithoutEmptySlot, checks, maxTombstones, kv.stats());
         } catch (AssertionError e) {
             throw e;
         } catch (RuntimeException e) {
@@ -527,6 +533,11 @@ final class ModelCheck {
             quiesced = true;
         }
         StoreStats s = kv.stats();
+        checks++;
+        maxTombstones = Math.max(maxTombstones, s.tombstones());
+        if (s.entries() + s.tombstones() == s.indexSlots()) {
+            checksWithoutEmptySlot++;
+        }
         assertEquals(hits, s.hits(), () -> "hits; " + s + ": " + where());
         assertEquals(misses, s.misses(), () -> "misses; " + s + ": " + where());
         assertEquals(puts, s.puts(), () -> "puts; " + s + ": " + where());
