@@ -54,6 +54,55 @@ class SharedStoreTest extends StoreSpec {
         assertEquals(0, kv.stats().evictions());
     }
 
+    /**
+     * close() while three threads run operations: every operation either completes or throws a
+     * RuntimeException (the store's "closed", or the FFM runtime's when a region is released under
+     * it), never a JVM crash or a hang, and every byte is released.
+     */
+    @Test
+    void closingWhileOtherThreadsRunOperations() throws Exception {
+        SlabKV kv = open(builder().expectedEntries(256));
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch running = new CountDownLatch(3);
+        for (int t = 0; t < 3; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                MemorySegment dst = MemorySegment.ofArray(new byte[300]);
+                java.util.Random rnd = new java.util.Random(id);
+                running.countDown();
+                try {
+                    for (long i = 0; ; i++) {
+                        long k = rnd.nextInt(200);
+                        switch (rnd.nextInt(4)) {
+                            case 0 -> kv.put(k, value(rnd.nextInt(300), k));
+                            case 1 -> kv.get(k, dst);
+                            case 2 -> kv.remove(k);
+                            default -> kv.forEach((a, b) -> { });
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    outcomes.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+                } catch (Throwable e) {
+                    outcomes.merge("not a RuntimeException: " + e, 1, Integer::sum);
+                }
+            }, "worker-" + t);
+            threads.add(th);
+            th.start();
+        }
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        Thread.sleep(200);
+        kv.close();
+        for (Thread th : threads) {
+            th.join(10_000);
+            assertFalse(th.isAlive(), th.getName() + " still runs after close");
+        }
+        assertEquals(3, outcomes.values().stream().mapToInt(Integer::intValue).sum(), outcomes.toString());
+        assertTrue(outcomes.keySet().stream().noneMatch(k -> k.startsWith("not a")), outcomes.toString());
+        assertEquals(0, store(kv).allocator().reservedBytes());
+        System.out.println("operations racing close() ended with " + outcomes);
+    }
+
     @Test
     void isShared() {
         assertFalse(open().confined());

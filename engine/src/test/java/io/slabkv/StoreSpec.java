@@ -929,7 +929,16 @@ abstract class StoreSpec {
         assertTrue(e.getMessage().contains("12"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> open(builder().regionSize(PAGE - 1)));
         assertTrue(e.getMessage().contains("region size " + (PAGE - 1)), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> open(builder().memoryLimit(8 << 20).maxMemoryLimit(4 << 20)));
+        assertTrue(e.getMessage().contains("maximum memory limit " + (4 << 20)), e.getMessage());
+        for (double[] w : new double[][] {{0.5, 0.6}, {1.1, 0.5}, {0.9, 0}, {0.9, 0.9}, {Double.NaN, 0.5}}) {
+            e = assertThrows(IllegalArgumentException.class, () -> open(builder().watermarks(w[0], w[1])));
+            assertTrue(e.getMessage().contains("watermarks high " + w[0] + " and low " + w[1]), e.getMessage());
+        }
         assertThrows(NullPointerException.class, () -> builder().timeSource(null));
+        assertThrows(NullPointerException.class, () -> builder().eviction(null));
+        assertThrows(NullPointerException.class, () -> builder().pageSource(null));
     }
 
     /** Every operation, with valid arguments. */
