@@ -108,7 +108,6 @@ public final class TombstoneCleaner {
     }
 
     private long mark() {
-        markedAt = grace.epoch();
         long buckets = index.buckets();
         for (long b = 0; b < buckets; b++) {
             for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
@@ -123,6 +122,13 @@ public final class TombstoneCleaner {
                 }
             }
         }
+        // The grace period starts after the last mark, not before the first. An inserter that read a
+        // slot as TOMBSTONE just before the slot's mark entered its critical section at an epoch no
+        // later than now; but the epoch moves on while we walk (other threads' retirements, reclaims
+        // and allocations advance it), so an epoch read before the walk can be older than that
+        // inserter's, and markedAt + 2 then comes while the inserter is still in flight: the slot
+        // turns EMPTY behind it, for another insert of its key to claim (a duplicate key).
+        markedAt = grace.epoch();
         return markedCount;
     }
 
@@ -130,7 +136,8 @@ public final class TombstoneCleaner {
         long emptied = 0;
         for (int i = 0; i < markedCount; i++) {
             // CAS CLEANING -> EMPTY: every inserter that could have walked past this slot before the
-            // mark has finished; any that walked past it since cancelled it and makes this CAS fail.
+            // mark has finished; any that walked past it since cancelled it and makes this CAS fail,
+            // or, when this CAS comes first, fails its cancel and looks at the slot again (Store.link).
             if (index.casSlot(marked[i], SlotWord.CLEANING, SlotWord.EMPTY)) {
                 emptied++;
             }
