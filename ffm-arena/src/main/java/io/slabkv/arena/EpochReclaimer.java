@@ -35,6 +35,14 @@ public final class EpochReclaimer {
     private static final long FIRST_EPOCH = 2L;
     /** Retired items a thread collects before it tries to advance the epoch and free some. */
     static final int RECLAIM_BATCH = 64;
+    /**
+     * FAULT INJECTION, for the stress suite only: {@code -Dio.slabkv.unsafe.noGracePeriod=true}
+     * frees retired chunks at once, skipping the grace period, so a reader can copy out of a chunk
+     * that a writer is already reusing (hazard 2 of DESIGN.md: torn and foreign values). The stress
+     * suite turns it on in a child JVM to prove that its soak and jcstress tests catch that bug.
+     * Read once into a static final: off (always, outside those tests) the JIT folds it away.
+     */
+    static final boolean NO_GRACE_PERIOD = Boolean.getBoolean("io.slabkv.unsafe.noGracePeriod");
 
     private static final VarHandle EPOCH;
     private static final VarHandle ANNOUNCED;
@@ -76,6 +84,35 @@ public final class EpochReclaimer {
         return g;
     }
 
+    /** Whether the calling thread is inside a critical section of this reclaimer. */
+    public boolean inCriticalSection() {
+        return local.get().depth > 0;
+    }
+
+    /**
+     * Waits until every critical section open now has ended (the epoch moved two steps), for at
+     * most {@code timeoutNanos}. The calling thread must not be inside one itself.
+     *
+     * @return whether the grace period ended in time
+     */
+    public boolean awaitGracePeriod(long timeoutNanos) {
+        long target = epoch() + 2;
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (int spins = 0; epoch() < target; spins++) {
+            if (!tryAdvance()) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                if (spins > 100) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        return true;
+    }
+
     /** The current global epoch. */
     public long epoch() {
         return (long) EPOCH.getVolatile(this);
@@ -86,6 +123,10 @@ public final class EpochReclaimer {
      * retirements the thread tries to advance the epoch and frees what has become safe.
      */
     void retireChunk(long handle) {
+        if (NO_GRACE_PERIOD) {
+            sink.freeChunk(handle); // the injected fault: readers in their critical sections are ignored
+            return;
+        }
         Guard g = local.get();
         boolean full;
         synchronized (g) {

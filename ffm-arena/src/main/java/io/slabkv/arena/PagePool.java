@@ -132,6 +132,15 @@ final class PagePool {
 
     /** Releases region {@code b}, all of whose pages are in the pool. */
     private void release(Block b) {
+        release(b, true);
+    }
+
+    /**
+     * Releases region {@code b}. {@code forget}: also drop its page segments from the page table
+     * (a lower limit: the numbers get reused). On close they stay: a reader that was still in
+     * flight then gets the closed arena's IllegalStateException, not a NullPointerException.
+     */
+    private void release(Block b, boolean forget) {
         int first = b.first;
         int last = first + b.pages;
         int kept = 0;
@@ -143,7 +152,9 @@ final class PagePool {
         }
         freeCount = kept;
         for (int p = first; p < last; p++) {
-            pageMemory[p] = null;
+            if (forget) {
+                pageMemory[p] = null;
+            }
             pageBlock[p] = null;
         }
         reserved -= (long) b.pages * pageSize;
@@ -182,7 +193,7 @@ final class PagePool {
                 continue;
             }
             p = b.first + b.pages;
-            release(b);
+            release(b, false);
         }
         freeCount = 0;
     }

@@ -65,6 +65,8 @@ public final class Store implements SlabKV {
     static final int LONG_PROBE_BUCKETS = 4;
     /** How long a put at the hard limit may evict and wait for the memory to come back. */
     static final long INLINE_EVICTION_NANOS = 2_000_000_000L;
+    /** How long close() waits for operations already in flight. */
+    static final long CLOSE_GRACE_NANOS = 1_000_000_000L;
     /**
      * FAULT INJECTION, for the stress suite only: {@code -Dio.slabkv.unsafe.removeIgnoresLostCas=true}
      * makes a remove whose unlinking CAS lost a race report success instead of reading the slot
@@ -87,6 +89,7 @@ public final class Store implements SlabKV {
     private final ThreadLocal<Evictor> inlineEvictors;
     private final Monitor monitor;
     private volatile long memoryLimit;
+    private final double highWatermark;
     private volatile boolean sawTtl;
     private volatile boolean closed;
     // Confined store only (its owner thread alone touches them): chunks retired while a forEach
@@ -138,6 +141,7 @@ public final class Store implements SlabKV {
         this.memoryLimit = memoryLimit;
         this.maxEntryBytes = allocator.maxChunkSize();
         this.policy = config.policy();
+        this.highWatermark = config.highWatermark();
         for (int i = 0; i < evictions.length; i++) {
             evictions[i] = new LongAdder();
         }
@@ -484,8 +488,10 @@ public final class Store implements SlabKV {
             // tombstones back into EMPTY slots (outside any critical section), and try again.
             // The first round only cleans: when tombstones hold the room, cleaning them is enough,
             // and evicting first threw live entries away in a table that had space for every key.
+            // Evict a batch (1/128 of the slots) per round, not a handful: each round's cleaning scans
+            // the whole table, and a full index meets one put after another.
             if (attempt > 0 && entries.sum() >= index.capacity() / 2) {
-                inlineEvictors.get().evict(8, -1, EvictionCause.INLINE);
+                inlineEvictors.get().evict((int) Math.max(8, index.capacity() / 128), -1, EvictionCause.INLINE);
             }
             cleaner.cleanFully();
             probed = link(mode, hash, key, longKey, klen, word);
@@ -500,6 +506,18 @@ public final class Store implements SlabKV {
             return (int) -(probed + 2);
         }
         puts.increment();
+        if (probed > 1 && entries.sum() + index.tombstones() > index.capacity() * highWatermark) {
+            // The index is nearly full (entries and tombstones alike take slots): probes end by
+            // overflow counts, and near 100 % load nearly every bucket has overflowed, so every
+            // insert would walk the whole table. Hold it at the high watermark without waiting for
+            // the monitor: evict a batch if entries fill it, and turn tombstones back into EMPTY slots.
+            if (entries.sum() > index.capacity() * highWatermark) {
+                inlineEvictors.get().evict((int) Math.max(8, index.capacity() / 128), -1, EvictionCause.INLINE);
+            }
+            if (!insideSharedForEach()) {
+                cleaner.cleanFully();
+            }
+        }
         if (probed > LONG_PROBE_BUCKETS && index.tombstones() > index.capacity() / 16) {
             cleaner.tryStep(); // a long walk through many tombstones: clean (a full scan, so not for a full table)
         }
@@ -532,14 +550,22 @@ public final class Store implements SlabKV {
                     for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
                         long slot = OffHeapIndex.slot(b, s);
                         long w = index.laSlot(slot);
+                        while (w == SlotWord.CLEANING) {
+                            // We walk past it: cancel the cleaning (CAS CLEANING -> TOMBSTONE), so it
+                            // cannot turn EMPTY, and be claimed by another insert of our key, while our
+                            // insert is in flight. If the cleaner emptied it first, the CAS fails: look
+                            // at the slot again. It is EMPTY (a candidate for us as for everyone) or
+                            // already claimed, perhaps by our key. Walking on as if it were cancelled
+                            // made two inserts of one key link it twice: the one that came later took
+                            // this emptied slot, this one took an EMPTY slot further on
+                            // (DeletedSlotReuseTest in the stress module caught it).
+                            w = index.casSlot(slot, SlotWord.CLEANING, SlotWord.TOMBSTONE)
+                                    ? SlotWord.TOMBSTONE : index.laSlot(slot);
+                        }
                         if (w == SlotWord.EMPTY) {
                             if (free < 0) {
                                 free = slot;
                             }
-                        } else if (w == SlotWord.CLEANING) {
-                            // We walk past it: cancel the cleaning, so it cannot turn EMPTY (and be
-                            // claimed by another insert of our key) while our insert is in flight.
-                            index.casSlot(slot, SlotWord.CLEANING, SlotWord.TOMBSTONE);
                         } else if (SlotWord.tagOf(w) == tag && keyEquals(SlotWord.handle(w), key, longKey, klen)) {
                             long old = SlotWord.handle(w);
                             boolean wasExpired = expired(old);
@@ -981,7 +1007,10 @@ public final class Store implements SlabKV {
 
     @Override
     public StoreStats stats() {
-        checkUsable();
+        // Any thread may read the statistics, a confined store's too (JMX reads them from its own).
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
         var a = allocator.stats();
         long indexBytes = index.byteSize();
         return new StoreStats(hits.sum(), misses.sum(), puts.sum(), removes.sum(), expirations.sum(),
@@ -1010,6 +1039,12 @@ public final class Store implements SlabKV {
         }
         closed = true;
         monitor.stop();
+        if (allocator instanceof SharedSlabAllocator shared && !shared.reclaimer().inCriticalSection()) {
+            // Operations that passed the closed check before it flipped are still in their critical
+            // sections: let them finish before their memory goes. (One that is slower than this gets
+            // the closed arena's IllegalStateException, never a crash.)
+            shared.reclaimer().awaitGracePeriod(CLOSE_GRACE_NANOS);
+        }
         closeHook.run();
         allocator.close();
         index.close();
