@@ -259,10 +259,16 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                         reuses[c].increment();
                         return ChunkHandle.of(p, off, pageShift);
                     }
-                    int b = gaaBump(p, chunk);
-                    if (b <= usable - chunk) {
-                        carves[c].increment();
-                        return ChunkHandle.of(p, b, pageShift);
+                    // Bump only while a plain read says the page has room: a full page that is
+                    // current again (its free list refilled and emptied) would otherwise take one
+                    // more add per empty-list miss, and the int wraps negative after ~2^31 / chunk
+                    // of them. Racing adders overshoot by at most one chunk per thread.
+                    if (bump[p] <= usable - chunk) {
+                        int b = gaaBump(p, chunk);
+                        if (b <= usable - chunk) {
+                            carves[c].increment();
+                            return ChunkHandle.of(p, b, pageShift);
+                        }
                     }
                 }
                 if (gaaLive(p, -1) == 1) { // undo; we may have been the last to touch an empty page
