@@ -34,6 +34,7 @@ final class Monitor implements Agent {
 
     static final int EVICTIONS_PER_CYCLE = 4096;
     static final int SWEEP_BUCKETS = 256;
+    static final long CLEAN_INTERVAL_NANOS = 10_000_000L;
 
     private final Store store;
     private final Evictor evictor;
@@ -43,6 +44,7 @@ final class Monitor implements Agent {
     private final double high;
     private final double low;
     private long sweepCursor;
+    private long lastClean;
     private volatile long checks;
     private volatile double peakPressure;
     private boolean above;
@@ -81,8 +83,18 @@ final class Monitor implements Agent {
         return "slabkv-monitor";
     }
 
+    /** One duty cycle, as the agent runner calls it: cleaning at most once per interval. */
     @Override
-    public synchronized int doWork() {
+    public int doWork() {
+        return cycle(true);
+    }
+
+    /** One duty cycle on the caller's thread ({@code maintain()}): deterministic, never throttled. */
+    int runOnce() {
+        return cycle(false);
+    }
+
+    private synchronized int cycle(boolean throttled) {
         if (allocator.isClosed()) {
             return 0;
         }
@@ -108,10 +120,15 @@ final class Monitor implements Agent {
         long n = Math.min(SWEEP_BUCKETS, buckets);
         work += store.sweepExpired(sweepCursor, n);
         sweepCursor = (sweepCursor + n) % buckets;
-        if (index.tombstones() > index.capacity() / 8) {
-            work += (int) Math.min(Integer.MAX_VALUE, cleaner.tryStep()) + 1;
+        long now = System.nanoTime();
+        if (index.tombstones() > index.capacity() / 8 && (!throttled || now - lastClean > CLEAN_INTERVAL_NANOS)) {
+            // A cleaning step walks the whole index: at most one per interval, however busy.
+            lastClean = now;
+            work += (int) Math.min(Integer.MAX_VALUE, cleaner.tryStep());
         }
-        work += allocator.reclaim();
+        // Housekeeping, not work: a monitor that counted it would never idle under steady writes
+        // (retired chunks keep coming) and would burn a core its idle strategy should give back.
+        allocator.reclaim();
         return work;
     }
 

@@ -1002,7 +1002,7 @@ public final class Store implements SlabKV {
     @Override
     public void maintain() {
         checkUsable();
-        monitor.doWork();
+        monitor.runOnce();
     }
 
     @Override
