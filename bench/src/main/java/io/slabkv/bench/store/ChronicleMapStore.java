@@ -78,6 +78,12 @@ public final class ChronicleMapStore implements KvStore {
         return map.longSize();
     }
 
+    /** {@link ChronicleMap#offHeapMemoryUsed()}: the map's segments, sized for all its entries at creation. */
+    @Override
+    public long offHeapBytes() {
+        return map.offHeapMemoryUsed();
+    }
+
     @Override
     public byte[] read(long key) {
         return map.get(key);

@@ -21,6 +21,14 @@ public interface KvStore extends AutoCloseable {
     /** Entries in the store. */
     long size();
 
+    /**
+     * Bytes the store holds outside the Java heap (reserved from the OS, whether filled or not), as
+     * the store itself reports them; 0 for on-heap maps. For memory reports, never while measuring.
+     */
+    default long offHeapBytes() {
+        return 0;
+    }
+
     /** A copy of {@code key}'s value, or null; for checks outside measurement only (may allocate). */
     byte[] read(long key);
 

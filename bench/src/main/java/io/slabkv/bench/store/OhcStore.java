@@ -97,6 +97,19 @@ public final class OhcStore implements KvStore {
         return cache.size();
     }
 
+    /**
+     * {@link OHCache#memUsed()} (the entries' allocations, what its capacity accounts for) plus the
+     * segments' hash tables (8 bytes per bucket), which OHC allocates outside its capacity.
+     */
+    @Override
+    public long offHeapBytes() {
+        long buckets = 0;
+        for (int n : cache.hashTableSizes()) {
+            buckets += n;
+        }
+        return cache.memUsed() + buckets * Long.BYTES;
+    }
+
     @Override
     public byte[] read(long key) {
         return cache.get(key);

@@ -56,6 +56,12 @@ public final class SlabKVStore implements KvStore {
         return store.size();
     }
 
+    /** {@code stats().bytesReserved()}: the index plus every region reserved (pages, filled or not). */
+    @Override
+    public long offHeapBytes() {
+        return store.stats().bytesReserved();
+    }
+
     @Override
     public byte[] read(long key) {
         byte[] v = new byte[Workload.VALUE_SIZE];
