@@ -26,7 +26,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *
  * <p>The key's home bucket is crowded with other keys homed there, and holds the slot kinds a
  * deleted-slot bug would trip on: two tombstones the cleaner has marked (CLEANING, their grace period
- * already over), one plain tombstone, and in one variant a slot the cleaner has emptied. Result:
+ * already over), one plain tombstone, and in one variant a slot the cleaner has emptied. A third
+ * variant frees a slot during the race: one actor removes another key of the full home bucket just
+ * before its put, the textbook way to a duplicate when inserts reuse deleted slots. Result:
  * {@code r1} copies of the key in the index; {@code r2} the value a get finds (1 or 2: whose put won);
  * {@code r3} whether the key is still found after one {@code remove}; {@code r4} whether every other
  * key is exactly as the setup left it; {@code r5} entries the store counts minus the live keys expected.
@@ -160,6 +162,46 @@ public final class DuplicateInsertTest {
 
         @Actor
         public void putTwo() {
+            kv.put(KEY, V2);
+        }
+
+        @Arbiter
+        public void arbiter(IIIII_Result r) {
+            check(r);
+        }
+    }
+
+    @JCStressTest
+    @Description("Home bucket [F0..F6] full, next bucket [F7, F8, EMPTY...]. Actor 1 removes F3 (a "
+            + "tombstone in the home bucket, before the first EMPTY slot) and puts the key; actor 2 puts "
+            + "it. An insert that reused the tombstone while the other, having walked before the remove, "
+            + "took the EMPTY slot of the next bucket would link the key twice.")
+    @Outcome(id = {"1, 1, 0, 1, 0", "1, 2, 0, 1, 0"}, expect = ACCEPTABLE,
+            desc = "One slot holds the key, with the value of whichever put linearized last; the other put "
+                    + "found it (or lost the CAS, walked again and found it) and replaced its value.")
+    @Outcome(id = "2, .*", expect = FORBIDDEN,
+            desc = "Duplicate key: one insert took the slot the remove freed, the other the EMPTY slot "
+                    + "further on, and neither saw the other's copy.")
+    @Outcome(id = ".*, .*, 1, .*, .*", expect = FORBIDDEN,
+            desc = "The key is still found after one remove: a second copy was hidden behind the first.")
+    @Outcome(expect = FORBIDDEN, desc = "The index lost the key, another key, or its entry count.")
+    @State
+    public static class DeletedDuringTheRace extends Race {
+        public DeletedDuringTheRace() {
+            super(new long[] {KEYS[0], KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]},
+                    new long[] {KEYS[3]});
+            fill();
+            TinyStores.expectTombstones(kv, 0);
+        }
+
+        @Actor
+        public void removeThenPut() {
+            kv.remove(KEYS[3]);
+            kv.put(KEY, V1);
+        }
+
+        @Actor
+        public void put() {
             kv.put(KEY, V2);
         }
 
