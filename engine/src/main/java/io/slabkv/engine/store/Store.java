@@ -86,7 +86,12 @@ public final class Store implements SlabKV {
     private final int maxEntryBytes;
     private final EvictionPolicy policy;
     private final AccessClock accessClock = new AccessClock();
-    private final ThreadLocal<Evictor> inlineEvictors;
+    /**
+     * Evictors for puts that evict on their own thread, striped by thread id and used under their
+     * monitor (a slow path: the store is at its limit). Not a ThreadLocal: its values would keep a
+     * closed store reachable from every thread that ever evicted inline.
+     */
+    private final Evictor[] inlineEvictors = new Evictor[8];
     private final Monitor monitor;
     private volatile long memoryLimit;
     private final double highWatermark;
@@ -145,7 +150,9 @@ public final class Store implements SlabKV {
         for (int i = 0; i < evictions.length; i++) {
             evictions[i] = new LongAdder();
         }
-        this.inlineEvictors = ThreadLocal.withInitial(() -> new Evictor(this, Thread.currentThread().threadId() * 0x9E3779B97F4A7C15L));
+        for (int i = 0; i < inlineEvictors.length; i++) {
+            inlineEvictors[i] = new Evictor(this, (i + 1) * 0x9E3779B97F4A7C15L);
+        }
         this.monitor = new Monitor(this, new Evictor(this, 0x5DEECE66DL), cleaner, config.highWatermark(),
                 config.lowWatermark());
         if (config.backgroundMonitor() && !confined) {
@@ -491,7 +498,7 @@ public final class Store implements SlabKV {
             // Evict a batch (1/128 of the slots) per round, not a handful: each round's cleaning scans
             // the whole table, and a full index meets one put after another.
             if (attempt > 0 && entries.sum() >= index.capacity() / 2) {
-                inlineEvictors.get().evict((int) Math.max(8, index.capacity() / 128), -1, EvictionCause.INLINE);
+                evictInline((int) Math.max(8, index.capacity() / 128));
             }
             cleaner.cleanFully();
             probed = link(mode, hash, key, longKey, klen, word);
@@ -512,7 +519,7 @@ public final class Store implements SlabKV {
             // insert would walk the whole table. Hold it at the high watermark without waiting for
             // the monitor: evict a batch if entries fill it, and turn tombstones back into EMPTY slots.
             if (entries.sum() > index.capacity() * highWatermark) {
-                inlineEvictors.get().evict((int) Math.max(8, index.capacity() / 128), -1, EvictionCause.INLINE);
+                evictInline((int) Math.max(8, index.capacity() / 128));
             }
             if (!insideSharedForEach()) {
                 cleaner.cleanFully();
@@ -621,6 +628,17 @@ public final class Store implements SlabKV {
         return h != ChunkHandle.NONE ? h : allocateUnderPressure(size);
     }
 
+    private Evictor inlineEvictor() {
+        return inlineEvictors[(int) (Thread.currentThread().threadId() & (inlineEvictors.length - 1))];
+    }
+
+    private void evictInline(int count) {
+        Evictor evictor = inlineEvictor();
+        synchronized (evictor) {
+            evictor.evict(count, -1, EvictionCause.INLINE);
+        }
+    }
+
     /**
      * The hard limit is reached: evict on this thread until the chunk fits (see
      * {@link Evictor#makeRoom}: a victim of the entry's own class, or a whole page of the class
@@ -630,14 +648,16 @@ public final class Store implements SlabKV {
     private long allocateUnderPressure(long size) {
         int sizeClass = allocator.sizeClasses().classOf(size);
         int chunk = allocator.sizeClasses().chunkSize(sizeClass);
-        Evictor evictor = inlineEvictors.get();
+        Evictor evictor = inlineEvictor();
         long deadline = System.nanoTime() + INLINE_EVICTION_NANOS;
         long evicted = 0;
         for (int attempt = 0; ; attempt++) {
             // Evict until enough is on its way back for this chunk, then wait for the grace period
             // rather than evicting more: every other thread in a critical section delays the reuse.
             if (evicted < 2L * chunk || (attempt & 63) == 63) {
-                evicted += evictor.makeRoom(sizeClass, EvictionCause.INLINE);
+                synchronized (evictor) {
+                    evicted += evictor.makeRoom(sizeClass, EvictionCause.INLINE);
+                }
             }
             allocator.reclaim();
             long h = allocator.allocate(size);
