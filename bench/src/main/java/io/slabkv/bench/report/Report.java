@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  *   <li>the newest {@code jmh-sample-*.json} if any (SampleTime mode), or {@code --sample FILE};</li>
  *   <li>{@code latency.csv} ({@code ./slabkv latency}) and {@code memory.csv} ({@code ./slabkv memory}).</li>
  * </ul>
- * Missing inputs leave their section out. Charts are drawn with Java2D, headless.
+ * {@code NOTES.md}, if present, is quoted after the machine. Missing inputs leave their section out. Charts are drawn with Java2D, headless.
  * <pre>
  *   ./slabkv report [--dir bench/results] [--jmh FILE] [--sample FILE]
  * </pre>
@@ -63,6 +63,10 @@ public final class Report {
         md.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append("\n");
         md.append("- Shared with other jobs (jcstress runs): load averages are given with every section.\n\n");
 
+        Path notes = dir.resolve("NOTES.md");
+        if (Files.exists(notes)) {
+            md.append("## Notes on this run\n\n").append(Files.readString(notes).strip()).append("\n\n");
+        }
         if (jmh != null) {
             throughput(md, dir, jmh);
         }
@@ -222,7 +226,7 @@ public final class Report {
                     .append(cls.substring(cls.lastIndexOf('.') + 1).replace("Benchmark", "")).append(" | ")
                     .append(Json.at(r, "primaryMetric", "scoreUnit")).append(" |");
             for (String p : List.of("50.0", "90.0", "99.0", "99.9", "99.99", "100.0")) {
-                md.append(String.format(Locale.ROOT, " %.3g |", Json.num(r, "primaryMetric", "scorePercentiles", p)));
+                md.append(String.format(Locale.ROOT, " %,.0f |", Json.num(r, "primaryMetric", "scorePercentiles", p)));
             }
             md.append('\n');
         }
