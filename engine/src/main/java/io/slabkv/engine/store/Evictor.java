@@ -172,10 +172,13 @@ final class Evictor {
 
     /** Stops allocation from {@code page} and evicts every entry on it. Returns entries evicted. */
     int drain(int page) {
-        long[] chunks = allocator.drainPage(page);
         int evicted = 0;
+        // List the chunks inside the critical section: a page emptied and recycled to the pool (its
+        // class -1) or to another class between the listing and the reads would otherwise have its
+        // chunks read at the wrong size (PutShrinkTest caught an ArrayIndexOutOfBoundsException).
         ReadGuard guard = allocator.enter();
         try {
+            long[] chunks = allocator.drainPage(page);
             for (long h : chunks) {
                 if (store.evictChunk(h, EvictionCause.PAGE_RECYCLE) > 0) {
                     evicted++;

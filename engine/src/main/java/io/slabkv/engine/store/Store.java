@@ -731,6 +731,9 @@ public final class Store implements SlabKV {
      * in flight, or already retired, is not linked and is left alone). Inside a critical section.
      */
     int evictChunk(long handle, EvictionCause cause) {
+        if (allocator.pageClass((int) (handle >>> allocator.pageShift())) < 0) {
+            return 0; // the page went back to the pool: nothing of it is linked any more
+        }
         MemorySegment page = allocator.segment(handle);
         long e = allocator.offset(handle);
         int chunk = allocator.chunkSize(handle);
