@@ -14,7 +14,15 @@ package io.slabkv.engine.evict;
  */
 public final class SizeAwarePolicy implements EvictionPolicy {
 
-    static final double AGE_SCALE = 8.0;
+    /**
+     * Ticks of age that halve an entry's benefit: a quarter of a turnover (see
+     * {@link AccessClock#TICKS_PER_TURNOVER}). It was 8 (1/32 of a turnover), where recency swamps
+     * frequency and size. Replaying the traces of {@code ../shared/traces} (bench/results/policy-replay-tuning.md)
+     * at 2 to 256 ticks: 32 to 256 beat 2 to 8 by about a point of hit ratio on average; 256 lost a
+     * point more on the recency-friendly lirs_sprite; and the larger it is, the longer a small,
+     * once-frequent entry can sit unread, towards the clock's wrap at 16 turnovers.
+     */
+    static final double AGE_SCALE = 64.0;
     private final double sizeWeight;
 
     public SizeAwarePolicy() {

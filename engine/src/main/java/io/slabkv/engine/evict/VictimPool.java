@@ -48,6 +48,11 @@ public final class VictimPool {
         return size == 0;
     }
 
+    /** Candidates kept. */
+    public int size() {
+        return size;
+    }
+
     /** Index of the lowest score, or -1. */
     public int best() {
         int best = -1;
@@ -65,6 +70,11 @@ public final class VictimPool {
 
     public long word(int i) {
         return words[i];
+    }
+
+    /** The score candidate {@code i} had when it was last offered. */
+    public double score(int i) {
+        return scores[i];
     }
 
     /** Removes candidate {@code i}. */

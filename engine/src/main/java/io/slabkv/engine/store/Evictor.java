@@ -21,12 +21,32 @@ import io.slabkv.engine.index.SlotWord;
 final class Evictor {
 
     static final int SAMPLE_BUCKETS = 4;
+    /**
+     * Sampling rounds behind one inline eviction ({@link #makeRoom}): at least {@code ROOM_ROUNDS},
+     * and more, up to {@code ROOM_ROUNDS_MAX}, until {@code ROOM_OWN} candidates of the class that
+     * needs room turned up.
+     */
+    static final int ROOM_ROUNDS = 8;
+    static final int ROOM_ROUNDS_MAX = 64;
+    static final int ROOM_OWN = 4;
+    /**
+     * makeRoom empties a page of another class only when more than this share of everything it
+     * sampled is colder than the best candidate of the class that needs room (that class is then
+     * short of memory); otherwise it evicts that candidate.
+     */
+    static final double STARVING_RANK = 0.75;
     private final Store store;
     private final OffHeapIndex index;
     private final SlabAllocator allocator;
     private final EvictionPolicy policy;
     private final AccessClock clock;
     private final VictimPool pool = new VictimPool();
+    private final VictimPool own = new VictimPool(); // makeRoom's candidates of the class it makes room for
+    private final double[] sampledScores = new double[ROOM_ROUNDS_MAX * SAMPLE_BUCKETS * OffHeapIndex.BUCKET_SLOTS];
+    private int sampled;
+    private final int[] otherPages = new int[sampledScores.length]; // makeRoom's candidates of other classes
+    private final double[] otherScores = new double[sampledScores.length];
+    private int others;
     private int poolClass = -2;
     private long seed;
 
@@ -70,7 +90,18 @@ final class Evictor {
                 }
                 long slot = pool.slot(best);
                 long word = pool.word(best);
+                double scored = pool.score(best);
                 pool.remove(best);
+                if (index.laSlot(slot) != word) {
+                    continue; // removed, replaced or evicted since it was sampled
+                }
+                // The pool keeps candidates across rounds and calls: one read since it was sampled
+                // is no victim any more. Linked now, inside this critical section: safe to read.
+                double now = score(word);
+                if (now > scored) {
+                    pool.offer(slot, word, now);
+                    continue;
+                }
                 int bytes = store.evictAt(slot, word, cause);
                 if (bytes > 0) {
                     freed += bytes;
@@ -81,6 +112,14 @@ final class Evictor {
             }
         }
         return freed;
+    }
+
+    /** The policy's score of the entry {@code w} names. Inside a critical section, with the entry linked. */
+    private double score(long w) {
+        long h = SlotWord.handle(w);
+        int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
+        int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
+        return policy.score(hint, clock.age(hint), allocator.sizeClasses().chunkSize(Math.max(0, c)));
     }
 
     private void sample(int sizeClass) {
@@ -108,50 +147,109 @@ final class Evictor {
     }
 
     /**
-     * Makes room for a chunk of {@code sizeClass} at the hard limit. Samples victims over all
-     * classes; if the best one is of {@code sizeClass}, evicts it (its chunk is what the put needs).
-     * Otherwise the cheapest memory to give up lies in another class: empties the page, among a few
-     * sampled pages of that class, with the fewest live chunks, so it returns to the pool for
-     * {@code sizeClass} (arena recycling).
+     * Makes room for a chunk of {@code sizeClass} at the hard limit.
+     *
+     * <p>Memory is carved per class, so only a chunk of {@code sizeClass}, or a whole page, helps the
+     * put. Samples entries over all classes, fresh ({@value #ROOM_ROUNDS} rounds, more until
+     * {@value #ROOM_OWN} candidates of {@code sizeClass} turned up). The best candidate of
+     * {@code sizeClass} goes unless more than {@value #STARVING_RANK} of everything sampled is colder:
+     * then the class is short of memory that colder entries of other classes hold, and the page with
+     * the fewest live chunks, among a few sampled pages of the class of the coldest candidate, is
+     * emptied so it returns to the pool for {@code sizeClass} (arena recycling).
+     *
+     * <p>Draining whenever the single best candidate was of another class (as this did before)
+     * emptied a page for about nine puts in ten once entries spread over a dozen classes: most inline
+     * evictions then threw away a page of entries whatever their scores. In the trace replay
+     * ({@code io.slabkv.bench.replay}, bench/results/policy-replay-tuning.md) sampled LRU ran up to 8.6
+     * points of object hit ratio below exact LRU at the same payload; now at most 2.6 (4.1 on
+     * adapt_size at its smallest budget, where 1 MiB pages are coarse for 13 MiB).
      *
      * @return the chunk bytes evicted (free once their grace period is over)
      */
     long makeRoom(int sizeClass, EvictionCause cause) {
-        if (poolClass != -1) {
-            pool.clear();
-            poolClass = -1;
-        }
-        int victimClass = -1;
-        for (int rounds = 0; victimClass < 0 && rounds < 32; rounds++) {
-            ReadGuard guard = allocator.enter(); // one short critical section per round, as in evict
+        clock.scaleTo(store.entryCount()); // the monitor may not run often enough to do it
+        for (int attempt = 0; attempt < 4; attempt++) {
+            int victimClass = -1;
+            ReadGuard guard = allocator.enter(); // one short critical section per attempt, as in evict
             try {
-                sample(-1);
-                int best = pool.best();
-                if (best < 0) {
-                    continue;
+                own.clear();
+                sampled = 0;
+                others = 0;
+                for (int r = 0; r < ROOM_ROUNDS || (own.size() < ROOM_OWN && r < ROOM_ROUNDS_MAX); r++) {
+                    sampleForRoom(sizeClass);
                 }
-                long slot = pool.slot(best);
-                long word = pool.word(best);
-                pool.remove(best);
-                long h = SlotWord.handle(word);
-                int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
-                if (c == sizeClass) {
-                    int bytes = store.evictAt(slot, word, cause);
+                int best = own.best();
+                if (best >= 0 && (others == 0 || rank(own.score(best)) <= STARVING_RANK)) {
+                    int bytes = store.evictAt(own.slot(best), own.word(best), cause);
                     if (bytes > 0) {
                         return bytes;
                     }
-                } else {
-                    victimClass = c;
+                    continue;
                 }
+                int coldest = -1;
+                for (int i = 0; i < others; i++) {
+                    if (coldest < 0 || otherScores[i] < otherScores[coldest]) {
+                        coldest = i;
+                    }
+                }
+                victimClass = coldest < 0 ? -1 : allocator.pageClass(otherPages[coldest]);
             } finally {
                 guard.exit();
             }
+            if (victimClass >= 0) {
+                int page = fewestLive(victimClass);
+                if (page >= 0) {
+                    return (long) drain(page) * allocator.sizeClasses().chunkSize(victimClass);
+                }
+            }
         }
-        if (victimClass < 0) {
-            return 0;
+        return 0;
+    }
+
+    /** The share of this makeRoom's sampled entries that score below {@code score}. */
+    private double rank(double score) {
+        int below = 0;
+        for (int i = 0; i < sampled; i++) {
+            if (sampledScores[i] < score) {
+                below++;
+            }
         }
-        int page = fewestLive(victimClass);
-        return page < 0 ? 0 : (long) drain(page) * allocator.sizeClasses().chunkSize(victimClass);
+        return sampled == 0 ? 0 : (double) below / sampled;
+    }
+
+    /**
+     * One sampling round for {@link #makeRoom}: candidates of {@code sizeClass} go to {@code own},
+     * every score to {@code sampledScores}, the others' pages and scores to {@code otherPages} and
+     * {@code otherScores}.
+     */
+    private void sampleForRoom(int sizeClass) {
+        long buckets = index.buckets();
+        for (int i = 0; i < SAMPLE_BUCKETS; i++) {
+            long b = Math.floorMod(random(), buckets);
+            for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
+                long slot = OffHeapIndex.slot(b, s);
+                long w = index.laSlot(slot);
+                if (!SlotWord.isFull(w)) {
+                    continue;
+                }
+                long h = SlotWord.handle(w);
+                int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
+                if (c < 0) {
+                    continue;
+                }
+                int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
+                double score = policy.score(hint, clock.age(hint), allocator.sizeClasses().chunkSize(c));
+                if (sampled < sampledScores.length) {
+                    sampledScores[sampled++] = score;
+                }
+                if (c == sizeClass) {
+                    own.offer(slot, w, score);
+                } else if (others < otherPages.length) {
+                    otherPages[others] = (int) (h >>> allocator.pageShift());
+                    otherScores[others++] = score;
+                }
+            }
+        }
     }
 
     /** Among a few sampled reserved pages of {@code sizeClass}, the one with the fewest live chunks. */

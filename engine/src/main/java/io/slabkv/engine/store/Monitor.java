@@ -133,7 +133,7 @@ final class Monitor implements Agent {
     }
 
     private int evictToLowWatermark(double pressure) {
-        store.clock().period(Math.max(16, store.entryCount() / 256));
+        store.clock().scaleTo(store.entryCount());
         long target = (long) ((pressure - low) * store.memoryLimit());
         long freed = 0;
         int evicted = 0;
