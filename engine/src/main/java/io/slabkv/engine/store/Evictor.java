@@ -81,7 +81,7 @@ final class Evictor {
         for (int n = 0, rounds = 0; n < count && rounds < count * 4 + 8; rounds++) {
             // One short critical section per victim: a long one would hold the epoch back, and the
             // chunks this and every other thread retire would wait for it.
-            ReadGuard guard = allocator.enter();
+            ReadGuard guard = store.enterOpen();
             try {
                 sample(sizeClass);
                 int best = pool.best();
@@ -170,7 +170,7 @@ final class Evictor {
         clock.scaleTo(store.entryCount()); // the monitor may not run often enough to do it
         for (int attempt = 0; attempt < 4; attempt++) {
             int victimClass = -1;
-            ReadGuard guard = allocator.enter(); // one short critical section per attempt, as in evict
+            ReadGuard guard = store.enterOpen(); // one short critical section per attempt, as in evict
             try {
                 own.clear();
                 sampled = 0;
@@ -274,7 +274,7 @@ final class Evictor {
         // List the chunks inside the critical section: a page emptied and recycled to the pool (its
         // class -1) or to another class between the listing and the reads would otherwise have its
         // chunks read at the wrong size (PutShrinkTest caught an ArrayIndexOutOfBoundsException).
-        ReadGuard guard = allocator.enter();
+        ReadGuard guard = store.enterOpen();
         try {
             long[] chunks = allocator.drainPage(page);
             for (long h : chunks) {
