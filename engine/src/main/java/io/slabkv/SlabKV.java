@@ -206,7 +206,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         long maxMemoryLimit = -1;
         long expectedEntries = 16_384;
         int pageSize = SlabAllocator.Builder.DEFAULT_PAGE_SIZE;
-        long regionSize = SlabAllocator.Builder.DEFAULT_REGION_BYTES;
+        long regionSize; // 0: the allocator's default
         double growthFactor = SlabAllocator.Builder.DEFAULT_GROWTH;
         int minChunkSize = SlabAllocator.Builder.DEFAULT_MIN_CHUNK;
         boolean confined;
@@ -245,8 +245,14 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
-        /** Bytes reserved from the OS at a time; default 16 MiB (the last region is the slack above what is used). */
+        /**
+         * Bytes reserved from the page source at a time, at least one page; default 4 MiB, or one page
+         * when pages are larger. The last region is the slack above what is used.
+         */
         public Builder regionSize(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("region size " + bytes + " must be positive (at least one page)");
+            }
             this.regionSize = bytes;
             return this;
         }

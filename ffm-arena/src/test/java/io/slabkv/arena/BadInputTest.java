@@ -207,9 +207,24 @@ class BadInputTest {
         cases.put("minimum chunk size 8|at least 16", b -> b.minChunkSize(8));
         cases.put("minimum chunk size -8|at least 16", b -> b.minChunkSize(-8));
         cases.put("region size 4096|at least one page (65536 bytes)", b -> b.regionSize(4096));
+        cases.put("region size 0|must be positive", b -> b.regionSize(0));
+        cases.put("region size -1|must be positive", b -> b.regionSize(-1));
         cases.put("maximum memory limit 65536|at least the memory limit 1048576", b -> b.maxMemoryLimit(PAGE));
         for (Map.Entry<String, UnaryOperator<SlabAllocator.Builder>> c : cases.entrySet()) {
             refused(() -> c.getValue().apply(small()).buildShared(), c.getKey().split("\\|"));
+        }
+    }
+
+    /** The default region is 4 MiB, or one page when pages are larger (a 16 MiB page needs no setting). */
+    @Test
+    void defaultRegionFollowsThePageSize() {
+        try (SharedSlabAllocator small = SlabAllocator.builder().memoryLimit(64L << 20).buildShared()) {
+            assertTrue(small.allocate(100) != ChunkHandle.NONE);
+            assertEquals(SlabAllocator.Builder.DEFAULT_REGION_BYTES, small.reservedBytes(), small.toString());
+        }
+        try (SharedSlabAllocator big = SlabAllocator.builder().pageSize(16 << 20).memoryLimit(64L << 20).buildShared()) {
+            assertTrue(big.allocate(100) != ChunkHandle.NONE);
+            assertEquals(16L << 20, big.reservedBytes(), big.toString());
         }
     }
 

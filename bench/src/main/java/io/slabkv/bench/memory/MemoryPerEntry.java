@@ -17,6 +17,7 @@ import java.lang.management.MemoryMXBean;
  *   java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *       io.slabkv.bench.memory.MemoryPerEntry [entries=1000000] [valueBytes=100] [growth=1.25]
  * </pre>
+ * {@code -DregionMiB=N} sets the store's region size (default: the store's own, 4 MiB).
  */
 public final class MemoryPerEntry {
 
@@ -29,8 +30,13 @@ public final class MemoryPerEntry {
         double growth = args.length > 2 ? Double.parseDouble(args[2]) : 1.25;
         MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
         long heapBefore = settledHeap(heap);
-        try (SlabKV kv = SlabKV.builder().memoryLimit(4L << 30).expectedEntries(entries).growthFactor(growth)
-                .regionSize(Long.getLong("regionMiB", 64) << 20).backgroundMonitor(false).build(); Arena arena = Arena.ofConfined()) {
+        SlabKV.Builder builder = SlabKV.builder().memoryLimit(4L << 30).expectedEntries(entries).growthFactor(growth)
+                .backgroundMonitor(false);
+        Long regionMiB = Long.getLong("regionMiB"); // unset: the store's default region size, as users get it
+        if (regionMiB != null) {
+            builder.regionSize(regionMiB << 20);
+        }
+        try (SlabKV kv = builder.build(); Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(valueBytes);
             long heapEmpty = settledHeap(heap) - heapBefore;
             System.out.printf("%-12s %14s %14s %12s %14s%n", "entries", "reserved B", "overhead B/e", "used B/e",

@@ -129,8 +129,11 @@ public final class Store implements SlabKV {
         }
         SlabAllocator.Builder b = SlabAllocator.builder().memoryLimit(memoryLimit - indexBytes)
                 .maxMemoryLimit(Math.max(memoryLimit, config.maxMemoryLimit()) - indexBytes)
-                .pageSize(pageSize).regionSize(config.regionSize()).growthFactor(config.growthFactor())
+                .pageSize(pageSize).growthFactor(config.growthFactor())
                 .minChunkSize(config.minChunkSize()).pageSource(config.pageSource());
+        if (config.regionSize() > 0) {
+            b.regionSize(config.regionSize()); // else the allocator's default
+        }
         boolean confined = config.confined();
         this.allocator = confined ? b.buildConfined() : b.buildShared();
         try {
