@@ -101,8 +101,10 @@ abstract class StoreSpec {
         return n == SlabKV.MISS ? null : dst.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** Buckets of 64 bytes for a 0.75 load of 7 slots each, reserved in whole 4 KiB pages. */
     static long indexBytes(long expectedEntries) {
-        return Math.max(2, (long) Math.ceil(expectedEntries / (0.75 * 7))) * 64;
+        long buckets = Math.max(2, (long) Math.ceil(expectedEntries / (0.75 * 7)));
+        return Math.ceilDiv(buckets * 64, 4096) * 4096;
     }
 
     static Store store(SlabKV kv) {
@@ -902,12 +904,13 @@ abstract class StoreSpec {
 
     @Test
     void badBuilderSettingsAreRefusedWithTheNumbers() {
-        // 1,024 expected entries: 196 buckets, an index of 12,544 bytes; with a 64 KiB page 78,080 is the least.
+        // 1,024 expected entries: 196 buckets, 12,544 bytes, an index of 16,384 bytes (whole 4 KiB
+        // pages); with a 64 KiB page 81,920 is the least.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> open(builder().memoryLimit(78_079)));
-        assertTrue(e.getMessage().contains("78079") && e.getMessage().contains("12544")
+                () -> open(builder().memoryLimit(81_919)));
+        assertTrue(e.getMessage().contains("81919") && e.getMessage().contains("16384")
                 && e.getMessage().contains("65536"), e.getMessage());
-        open(builder().memoryLimit(78_080)).close();
+        open(builder().memoryLimit(81_920)).close();
 
         for (long limit : new long[] {0, -1, Long.MIN_VALUE}) {
             e = assertThrows(IllegalArgumentException.class, () -> open(builder().memoryLimit(limit)));

@@ -247,7 +247,7 @@ public final class PolicyReplay {
                 + "trace's smallest objects, as many as fit).%n", config.maintainEvery));
         if (config.match == Match.PEAK) {
             b.append(String.format(Locale.ROOT, "- **Same payload budget.** slabkv's memory limit = its index "
-                    + "(bytes computed as the store does: OffHeapIndex.bucketsFor(expected) x 64) + A, where A is "
+                    + "(bytes computed as the store does: OffHeapIndex.bytesFor(expected), the buckets x 64 rounded up to 4 KiB) + A, where A is "
                     + "the largest allocator budget (bisection, each step a full replay, to within budget/256) "
                     + "at which the object bytes slabkv holds never exceed the payload budget at any sample "
                     + "(every %d requests, half a period out of step with maintain()). So slabkv never holds more "

@@ -56,7 +56,7 @@ final class SlabKvSim implements SimCache {
 
     /** Index bytes for {@code expectedEntries}, computed as the store computes them. */
     static long indexBytes(long expectedEntries) {
-        return OffHeapIndex.bucketsFor(expectedEntries) * OffHeapIndex.BUCKET_BYTES;
+        return OffHeapIndex.bytesFor(expectedEntries);
     }
 
     @Override

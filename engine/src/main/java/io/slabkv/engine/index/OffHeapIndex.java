@@ -1,6 +1,9 @@
 package io.slabkv.engine.index;
 
-import java.lang.foreign.Arena;
+import io.slabkv.arena.ConfinedArenaPageSource;
+import io.slabkv.arena.PageSource;
+import io.slabkv.arena.Region;
+import io.slabkv.arena.SharedArenaPageSource;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -34,8 +37,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Inserts claim only EMPTY slots, never tombstones; a slot becomes EMPTY again only through
  *       the {@link TombstoneCleaner}, after a grace period no inserter spans.</li>
  * </ol>
- * The table is zeroed memory (all EMPTY, all counts 0) from an {@link Arena} of its own, released on
- * {@link #close()}.
+ * The table is one region of the store's {@link PageSource} (so an mmap source with transparent huge
+ * pages backs the index too: a get's first cache miss is in the index), zeroed here (all EMPTY, all
+ * counts 0), and released on {@link #close()}.
  */
 public final class OffHeapIndex implements AutoCloseable {
 
@@ -45,18 +49,20 @@ public final class OffHeapIndex implements AutoCloseable {
     public static final int BUCKET_SLOTS = 7;
     /** The highest share of slots the expected entries may fill. */
     public static final double LOAD_FACTOR = 0.75;
+    private static final long RESERVE_UNIT = 4096;
     private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
 
-    private final Arena arena;
+    private final Region region;
     private final MemorySegment table;
     private final long buckets;
     /** Slots that hold a TOMBSTONE or CLEANING marker (striped: removes are frequent). */
     final LongAdder tombstones = new LongAdder();
 
-    private OffHeapIndex(Arena arena, long buckets) {
-        this.arena = arena;
+    private OffHeapIndex(Region region, long buckets) {
+        this.region = region;
         this.buckets = buckets;
-        this.table = arena.allocate(buckets * BUCKET_BYTES, BUCKET_BYTES);
+        // A page source hands out zero-or-garbage memory: an EMPTY table is all zero bytes.
+        this.table = region.memory().asSlice(0, buckets * BUCKET_BYTES).fill((byte) 0);
     }
 
     /** The number of buckets an index for {@code expectedEntries} gets. */
@@ -64,12 +70,27 @@ public final class OffHeapIndex implements AutoCloseable {
         return Math.max(2, (long) Math.ceil(expectedEntries / (LOAD_FACTOR * BUCKET_SLOTS)));
     }
 
+    /** An index on a shared or confined arena of its own (tests and tools). */
+    /**
+     * The bytes an index for {@code expectedEntries} reserves: its buckets, rounded up to whole
+     * 4 KiB pages (an mmap source maps only multiples of the OS page). What the memory limit counts.
+     */
+    public static long bytesFor(long expectedEntries) {
+        return Math.ceilDiv(bucketsFor(expectedEntries) * BUCKET_BYTES, RESERVE_UNIT) * RESERVE_UNIT;
+    }
+
     public static OffHeapIndex create(long expectedEntries, boolean confined) {
-        Arena arena = confined ? Arena.ofConfined() : Arena.ofShared();
+        return create(expectedEntries, confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE);
+    }
+
+    /** An index in one region of {@code source}, sized for {@code expectedEntries}. */
+    public static OffHeapIndex create(long expectedEntries, PageSource source) {
+        long buckets = bucketsFor(expectedEntries);
+        Region region = source.reserve(bytesFor(expectedEntries), BUCKET_BYTES);
         try {
-            return new OffHeapIndex(arena, bucketsFor(expectedEntries));
+            return new OffHeapIndex(region, buckets);
         } catch (OutOfMemoryError | RuntimeException e) {
-            arena.close();
+            region.release();
             throw e;
         }
     }
@@ -83,8 +104,9 @@ public final class OffHeapIndex implements AutoCloseable {
         return buckets * BUCKET_SLOTS;
     }
 
+    /** Bytes reserved for the table ({@link #bytesFor}): the buckets, rounded up to 4 KiB pages. */
     public long byteSize() {
-        return buckets * BUCKET_BYTES;
+        return region.memory().byteSize();
     }
 
     /** The bucket a probe for {@code hash} starts at. */
@@ -146,6 +168,6 @@ public final class OffHeapIndex implements AutoCloseable {
 
     @Override
     public void close() {
-        arena.close();
+        region.release();
     }
 }

@@ -117,7 +117,7 @@ public final class Store implements SlabKV {
     private final LongAdder pagesRecycled = new LongAdder();
 
     public Store(StoreConfig config) {
-        long indexBytes = OffHeapIndex.bucketsFor(config.expectedEntries()) * OffHeapIndex.BUCKET_BYTES;
+        long indexBytes = OffHeapIndex.bytesFor(config.expectedEntries());
         long memoryLimit = config.memoryLimit();
         int pageSize = config.pageSize();
         // Compared without subtracting: memoryLimit - indexBytes overflows for a limit near Long.MIN_VALUE,
@@ -137,7 +137,7 @@ public final class Store implements SlabKV {
         boolean confined = config.confined();
         this.allocator = confined ? b.buildConfined() : b.buildShared();
         try {
-            this.index = OffHeapIndex.create(config.expectedEntries(), confined);
+            this.index = OffHeapIndex.create(config.expectedEntries(), config.pageSource());
         } catch (OutOfMemoryError | RuntimeException e) {
             allocator.close();
             throw e;

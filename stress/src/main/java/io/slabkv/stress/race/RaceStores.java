@@ -31,7 +31,7 @@ final class RaceStores {
 
     static final int PAGE = 4096;
     static final long EXPECTED = 16;
-    static final long INDEX_BYTES = OffHeapIndex.bucketsFor(EXPECTED) * OffHeapIndex.BUCKET_BYTES;
+    static final long INDEX_BYTES = OffHeapIndex.bytesFor(EXPECTED);
     /** The largest value a long key's entry (8-byte header, 8-byte key) can have: it fills a page. */
     static final int PAGE_VALUE = PAGE - 16;
     /** What {@link #valueOf} reports for a missing key, and for a value that is not what was put. */
