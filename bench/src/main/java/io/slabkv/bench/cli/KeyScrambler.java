@@ -6,7 +6,7 @@ package io.slabkv.bench.cli;
  * (the smallest {@code 2^k >= n}), with cycle walking to stay below {@code n}: fewer than two
  * rounds on average, since {@code 2^k < 2n}. No allocation.
  */
-final class KeyScrambler {
+public final class KeyScrambler {
 
     private final long n;
     private final long mask;
@@ -14,7 +14,7 @@ final class KeyScrambler {
     private final long add1;
     private final long add2;
 
-    KeyScrambler(long n, long seed) {
+    public KeyScrambler(long n, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("key count " + n + " must be at least 1");
         }
@@ -26,7 +26,7 @@ final class KeyScrambler {
         this.add2 = SplitMix.mix(seed + 1);
     }
 
-    long apply(long x) {
+    public long apply(long x) {
         do {
             x = mix(x);
         } while (Long.compareUnsigned(x, n) >= 0);

@@ -11,7 +11,7 @@ package io.slabkv.bench.cli;
  * {@code 0 < theta < 1} (the method's range; 0.99 is YCSB's default). Ranks are not keys: a
  * {@link KeyScrambler} spreads them over the key space, so the hot keys are not 0, 1, 2, ...
  */
-final class Zipf {
+public final class Zipf {
 
     /** Terms of zeta summed exactly; the rest comes from the Euler-Maclaurin formula. */
     static final long EXACT_TERMS = 1L << 22;
@@ -22,7 +22,7 @@ final class Zipf {
     private final double eta;
     private final double secondRankBound;
 
-    Zipf(long n, double theta) {
+    public Zipf(long n, double theta) {
         if (n < 1) {
             throw new IllegalArgumentException("item count " + n + " must be at least 1");
         }
@@ -38,7 +38,7 @@ final class Zipf {
     }
 
     /** The rank for a uniform {@code u} in {@code [0, 1)}. */
-    long rank(double u) {
+    public long rank(double u) {
         double uz = u * zetaN;
         if (uz < 1) {
             return 0;

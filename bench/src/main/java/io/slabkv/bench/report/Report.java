@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,22 +16,23 @@ import java.util.stream.Stream;
  * Writes {@code bench/results/REPORT.md} and its charts ({@code throughput.png}, {@code latency.png},
  * {@code memory.png}) from the raw results in {@code bench/results/}:
  * <ul>
- *   <li>the newest {@code jmh-*.json} (throughput mode; the peer workload, {@code -prof gc}), or
- *       {@code --jmh FILE}; a {@code jmh-*.load} file next to it holds {@code uptime} before and after;</li>
- *   <li>the newest {@code jmh-sample-*.json} if any (SampleTime mode), or {@code --sample FILE};</li>
+ *   <li>the newest {@code jmh-*.json} (the peer suite, {@code -prof gc}), or {@code --jmh FILE}; a
+ *       {@code jmh-*.load} file next to it holds {@code uptime} before and after. Its throughput results
+ *       make the headline (1,000,000 entries, 100-byte values, uniform keys: tables and
+ *       {@code throughput.png}), the same with Zipf keys ({@code throughput-zipf.png}) and one set of
+ *       tables per (entries, valueSize, keys) point ({@link ThroughputSection}); its SampleTime
+ *       results ({@code getHitSample}) a latency table;</li>
+ *   <li>the newest {@code jmh-sample-*.json} if any (a run with {@code -bm sample}), or {@code --sample FILE};</li>
  *   <li>{@code latency.csv} ({@code ./slabkv latency}) and {@code memory.csv} ({@code ./slabkv memory}).</li>
  * </ul>
  * {@code NOTES.md}, if present, is quoted after the machine. Missing inputs leave their section out. Charts are drawn with Java2D, headless.
+ * Everything is read from and written to {@code --dir}: to report on a trial run without touching
+ * {@code bench/results}, point {@code --dir} at another directory.
  * <pre>
  *   ./slabkv report [--dir bench/results] [--jmh FILE] [--sample FILE]
  * </pre>
  */
 public final class Report {
-
-    /** Store display names in report order (slabkv first), as the JMH class names spell them. */
-    static final List<String> STORES = List.of("SlabKV", "ConcurrentHashMap", "Caffeine", "ChronicleMap", "Ohc");
-    static final List<String> OPS = List.of("getHit", "getHit2T", "getMiss", "getMiss2T", "putOverwrite",
-            "putOverwrite2T", "putNewThenRemove", "putNewThenRemove2T");
 
     private Report() {
     }
@@ -68,10 +70,13 @@ public final class Report {
             md.append("## Notes on this run\n\n").append(Files.readString(notes).strip()).append("\n\n");
         }
         if (jmh != null) {
-            throughput(md, dir, jmh);
+            List<?> raw = JmhResult.parse(jmh);
+            List<JmhResult> results = JmhResult.read(raw);
+            ThroughputSection.write(md, dir, jmh, raw, results);
+            sampleTime(md, jmh, results.stream().filter(JmhResult::sampled).toList());
         }
         if (sample != null) {
-            sampleTime(md, sample);
+            sampleTime(md, sample, JmhResult.read(JmhResult.parse(sample)));
         }
         Path lat = dir.resolve("latency.csv");
         if (Files.exists(lat)) {
@@ -85,152 +90,45 @@ public final class Report {
         System.out.println("wrote " + dir.resolve("REPORT.md"));
     }
 
-    // ------------------------------------------------------------------ JMH throughput
-
-    record Score(double score, double error, String unit, double allocNorm, double gcCount) {
-    }
-
-    private static void throughput(StringBuilder md, Path dir, Path file) throws IOException {
-        List<?> runs = (List<?>) Json.parse(Files.readString(file));
-        Map<String, Map<String, Score>> byOp = new LinkedHashMap<>(); // op -> store -> score
-        Object first = runs.isEmpty() ? null : runs.get(0);
-        String entries = "";
-        for (Object r : runs) {
-            String bench = (String) Json.at(r, "benchmark");
-            String cls = bench.substring(0, bench.lastIndexOf('.'));
-            String store = cls.substring(cls.lastIndexOf('.') + 1).replace("Benchmark", "");
-            String op = bench.substring(bench.lastIndexOf('.') + 1);
-            Object e = Json.at(r, "params", "entries");
-            entries = e == null ? "" : e.toString();
-            byOp.computeIfAbsent(op, k -> new LinkedHashMap<>()).put(store, new Score(
-                    Json.num(r, "primaryMetric", "score"), Json.num(r, "primaryMetric", "scoreError"),
-                    (String) Json.at(r, "primaryMetric", "scoreUnit"),
-                    secondary(r, "gc.alloc.rate.norm"), secondary(r, "gc.count")));
-        }
-        List<String> ops = new ArrayList<>(OPS);
-        ops.retainAll(byOp.keySet());
-        List<String> stores = new ArrayList<>(STORES);
-        stores.removeIf(s -> byOp.values().stream().noneMatch(m -> m.containsKey(s)));
-        String unit = byOp.values().iterator().next().values().iterator().next().unit();
-
-        md.append("## Throughput (JMH, `").append(file.getFileName()).append("`)\n\n");
-        md.append("JDK ").append(Json.at(first, "jdkVersion")).append(" (").append(Json.at(first, "vmName")).append(' ')
-                .append(Json.at(first, "vmVersion")).append("), JMH ").append(Json.at(first, "jmhVersion"))
-                .append("; forks ").append(fmtInt(Json.num(first, "forks"))).append(", warm-up ")
-                .append(fmtInt(Json.num(first, "warmupIterations"))).append(" x ").append(Json.at(first, "warmupTime"))
-                .append(", measurement ").append(fmtInt(Json.num(first, "measurementIterations"))).append(" x ")
-                .append(Json.at(first, "measurementTime")).append("; entries = ").append(entries)
-                .append(", 8-byte keys, 100-byte values, uniformly random keys; `-prof gc`. Error = JMH's 99.9 % ")
-                .append("confidence half-width (from only 3 iterations of one fork: wide). `*2T` = two threads on one store.\n\n");
-        Path load = Path.of(file.toString().replace(".json", ".load"));
-        if (Files.exists(load)) {
-            md.append("Load average (1, 5, 15 min) before and after the run:\n\n```\n")
-                    .append(Files.readString(load).strip()).append("\n```\n\n");
-        }
-        md.append("Command: `").append(command(dir, file)).append("`\n\n");
-
-        md.append("### Operations per microsecond (higher is better)\n\n| benchmark |");
-        for (String s : stores) {
-            md.append(' ').append(s).append(" |");
-        }
-        md.append("\n|---|").append("---:|".repeat(stores.size())).append('\n');
-        for (String op : ops) {
-            md.append("| ").append(op).append(" |");
-            for (String s : stores) {
-                Score sc = byOp.get(op).get(s);
-                md.append(sc == null ? " - |" : String.format(Locale.ROOT, " %.2f ± %.2f |", sc.score(), sc.error()));
-            }
-            md.append('\n');
-        }
-        md.append("\n### Allocation per operation, bytes (`gc.alloc.rate.norm`; lower is better)\n\n| benchmark |");
-        for (String s : stores) {
-            md.append(' ').append(s).append(" |");
-        }
-        md.append("\n|---|").append("---:|".repeat(stores.size())).append('\n');
-        for (String op : ops) {
-            md.append("| ").append(op).append(" |");
-            for (String s : stores) {
-                Score sc = byOp.get(op).get(s);
-                md.append(sc == null || Double.isNaN(sc.allocNorm()) ? " - |"
-                        : String.format(Locale.ROOT, " %.1f |", sc.allocNorm()));
-            }
-            md.append('\n');
-        }
-        md.append("\n### slabkv relative to each peer (same run; slabkv score / peer score)\n\n");
-        md.append("\"~\" marks a ratio whose two confidence intervals overlap: within the noise of this run, not a measured difference.\n\n| benchmark |");
-        List<String> peers = new ArrayList<>(stores);
-        peers.remove("SlabKV");
-        for (String s : peers) {
-            md.append(" vs ").append(s).append(" |");
-        }
-        md.append("\n|---|").append("---:|".repeat(peers.size())).append('\n');
-        for (String op : ops) {
-            Score me = byOp.get(op).get("SlabKV");
-            if (me == null) {
-                continue;
-            }
-            md.append("| ").append(op).append(" |");
-            for (String s : peers) {
-                Score p = byOp.get(op).get(s);
-                if (p == null) {
-                    md.append(" - |");
-                    continue;
-                }
-                boolean overlap = me.score() - me.error() <= p.score() + p.error() && p.score() - p.error() <= me.score() + me.error();
-                md.append(String.format(Locale.ROOT, " %s%.2fx |", overlap ? "~" : "", me.score() / p.score()));
-            }
-            md.append('\n');
-        }
-        md.append('\n');
-
-        BarChart c = new BarChart();
-        c.title = "Throughput, " + entries + " entries, 100-byte values (higher is better; whiskers: 99.9% CI, clipped at the top)";
-        c.yLabel = unit;
-        c.groups = ops;
-        c.series = stores;
-        c.values = new double[stores.size()][ops.size()];
-        c.errors = new double[stores.size()][ops.size()];
-        for (int s = 0; s < stores.size(); s++) {
-            for (int k = 0; k < ops.size(); k++) {
-                Score sc = byOp.get(ops.get(k)).get(stores.get(s));
-                c.values[s][k] = sc == null ? Double.NaN : sc.score();
-                c.errors[s][k] = sc == null ? Double.NaN : sc.error();
-            }
-        }
-        c.write(dir.resolve("throughput.png"));
-        md.append("![throughput](throughput.png)\n\n");
-    }
-
-    /** A {@code -prof gc} metric's score; JMH 1.37 writes "gc.alloc.rate.norm", older ones "·gc.alloc.rate.norm". */
-    private static double secondary(Object run, String name) {
-        double v = Json.num(run, "secondaryMetrics", name, "score");
-        return Double.isNaN(v) ? Json.num(run, "secondaryMetrics", "\u00b7" + name, "score") : v;
-    }
-
     // ------------------------------------------------------------------ JMH sample time
 
-    private static void sampleTime(StringBuilder md, Path file) throws IOException {
-        List<?> runs = (List<?>) Json.parse(Files.readString(file));
-        md.append("## getHit latency, JMH SampleTime (`").append(file.getFileName()).append("`)\n\n");
+    /**
+     * SampleTime results (JMH's latency percentiles), one row per store, operation and point: those of
+     * the main file (the suite's {@code getHitSample}) and, if there is one, of a separate
+     * {@code jmh-sample-*.json} (a run with {@code -bm sample}).
+     */
+    private static void sampleTime(StringBuilder md, Path file, List<JmhResult> sampled) throws IOException {
+        if (sampled.isEmpty()) {
+            return;
+        }
+        List<JmhResult> rows = new ArrayList<>(sampled);
+        rows.sort(Comparator.comparing(JmhResult::point).thenComparing(JmhResult::op)
+                .thenComparing(r -> storeOrder(r.store())));
+        md.append("## Latency, JMH SampleTime (`").append(file.getFileName()).append("`)\n\n");
         Path load = Path.of(file.toString().replace(".json", ".load"));
         if (Files.exists(load)) {
             md.append("Load average before and after:\n\n```\n").append(Files.readString(load).strip()).append("\n```\n\n");
         }
-        md.append("Command: `").append(command(file.getParent(), file)).append("`\n\n");
+        md.append("Command: `").append(command(file)).append("`\n\n");
         md.append("Closed loop (each call starts when the previous ends), timer overhead included; JMH samples call times.\n\n");
-        md.append("| benchmark | store | unit | p50 | p90 | p99 | p99.9 | p99.99 | max |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n");
-        for (Object r : runs) {
-            String bench = (String) Json.at(r, "benchmark");
-            String cls = bench.substring(0, bench.lastIndexOf('.'));
-            md.append("| ").append(bench.substring(bench.lastIndexOf('.') + 1)).append(" | ")
-                    .append(cls.substring(cls.lastIndexOf('.') + 1).replace("Benchmark", "")).append(" | ")
-                    .append(Json.at(r, "primaryMetric", "scoreUnit")).append(" |");
+        md.append("| benchmark | store | entries | value B | keys | unit | p50 | p90 | p99 | p99.9 | p99.99 | max |\n")
+                .append("|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (JmhResult r : rows) {
+            md.append("| ").append(r.op()).append(" | ").append(r.store()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%,d", r.point().entries())).append(" | ")
+                    .append(r.point().valueSize()).append(" | ").append(r.point().keys()).append(" | ")
+                    .append(r.unit()).append(" |");
             for (String p : List.of("50.0", "90.0", "99.0", "99.9", "99.99", "100.0")) {
-                md.append(String.format(Locale.ROOT, " %,.0f |", Json.num(r, "primaryMetric", "scorePercentiles", p)));
+                md.append(String.format(Locale.ROOT, " %,.0f |", r.percentile(p)));
             }
             md.append('\n');
         }
         md.append('\n');
+    }
+
+    private static int storeOrder(String store) {
+        int i = ThroughputSection.STORES.indexOf(store);
+        return i < 0 ? Integer.MAX_VALUE : i;
     }
 
     // ------------------------------------------------------------------ open-loop latency
@@ -290,7 +188,7 @@ public final class Report {
             return;
         }
         md.append("## Memory per entry (`memory.csv`)\n\n");
-        md.append("Command: `./slabkv memory` (io.slabkv.bench.memory.PeerMemory; each store in a fresh JVM, -Xms2g -Xmx2g, configured as in the JMH run). ")
+        md.append("Command: `./slabkv memory` (io.slabkv.bench.memory.PeerMemory; each store in a fresh JVM with its JMH class's flags, configured as in the JMH run). ")
                 .append(rows.get(0).get("entries")).append(" entries, 8-byte keys, ").append(rows.get(0).get("value_bytes"))
                 .append("-byte values (payload 108 B/entry). Off-heap = what the store reports (slabkv `stats().bytesReserved()`, default 16 MiB regions; ")
                 .append("Chronicle Map `offHeapMemoryUsed()`; OHC `memUsed()` + 8 B per hash bucket); heap retained = used heap after `System.gc()` ")
@@ -325,7 +223,8 @@ public final class Report {
 
     // ------------------------------------------------------------------ helpers
 
-    private static String command(Path dir, Path json) throws IOException {
+    /** The command recorded next to a JMH file ({@code jmh-X.cmd} beside {@code jmh-X.json}). */
+    static String command(Path json) throws IOException {
         Path cmd = Path.of(json.toString().replace(".json", ".cmd"));
         return Files.exists(cmd) ? Files.readString(cmd).strip() : "(not recorded)";
     }
@@ -342,10 +241,6 @@ public final class Report {
             return String.format(Locale.ROOT, "%.2f µs", d / 1e3);
         }
         return String.format(Locale.ROOT, "%.0f ns", d);
-    }
-
-    private static String fmtInt(double d) {
-        return Double.isNaN(d) ? "?" : Long.toString((long) d);
     }
 
     static List<Map<String, String>> readCsv(Path csv) throws IOException {

@@ -11,8 +11,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 public final class CaffeineStore implements KvStore {
 
     private final Cache<Long, byte[]> cache;
+    private final int valueSize;
 
-    public CaffeineStore(int entries) {
+    public CaffeineStore(int entries, int valueSize) {
+        this.valueSize = valueSize;
         this.cache = Caffeine.newBuilder()
                 .initialCapacity(entries)
                 .maximumSize(2L * entries + 1024)
@@ -22,7 +24,7 @@ public final class CaffeineStore implements KvStore {
     @Override
     public Client client() {
         return new Client() {
-            private byte[] value = new byte[Workload.VALUE_SIZE];
+            private byte[] value = new byte[valueSize];
 
             @Override
             public void setValue(byte[] v) {

@@ -28,7 +28,12 @@ import org.openjdk.jmh.annotations.Fork;
 public class ChronicleMapBenchmark extends StoreBenchmark {
 
     @Override
-    protected KvStore open(int entries) {
-        return new ChronicleMapStore(entries);
+    protected KvStore open(int entries, int valueSize) {
+        return new ChronicleMapStore(entries, valueSize);
+    }
+
+    @Override
+    protected Footprint footprint(int valueSize) {
+        return Footprint.offHeapStore(valueSize);
     }
 }

@@ -19,20 +19,22 @@ import net.openhft.chronicle.map.MapEntry;
 public final class ChronicleMapStore implements KvStore {
 
     private final ChronicleMap<Long, byte[]> map;
+    private final int valueSize;
 
-    public ChronicleMapStore(int entries) {
+    public ChronicleMapStore(int entries, int valueSize) {
+        this.valueSize = valueSize;
         this.map = ChronicleMapBuilder.of(Long.class, byte[].class)
                 .name("slabkv-bench")
                 .entries(entries + 1024L) // room for the fresh keys the threads put and remove
-                .averageValueSize(Workload.VALUE_SIZE)
+                .averageValueSize(valueSize)
                 .create();
     }
 
     @Override
     public Client client() {
         return new Client() {
-            private byte[] value = new byte[Workload.VALUE_SIZE];
-            private final byte[] using = new byte[Workload.VALUE_SIZE];
+            private byte[] value = new byte[valueSize];
+            private final byte[] using = new byte[valueSize];
 
             @Override
             public void setValue(byte[] v) {

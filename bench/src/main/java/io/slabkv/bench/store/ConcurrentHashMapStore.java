@@ -11,15 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConcurrentHashMapStore implements KvStore {
 
     private final ConcurrentHashMap<Long, byte[]> map;
+    private final int valueSize;
 
-    public ConcurrentHashMapStore(int entries) {
+    public ConcurrentHashMapStore(int entries, int valueSize) {
         this.map = new ConcurrentHashMap<>(entries);
+        this.valueSize = valueSize;
     }
 
     @Override
     public Client client() {
         return new Client() {
-            private byte[] value = new byte[Workload.VALUE_SIZE];
+            private byte[] value = new byte[valueSize];
 
             @Override
             public void setValue(byte[] v) {

@@ -1,8 +1,8 @@
 package io.slabkv.bench.store;
 
 /**
- * A key-value store as the peer benchmarks drive it: 8-byte {@code long} keys, values of
- * {@link Workload#VALUE_SIZE} bytes. One class per store adapts it ({@link SlabKVStore},
+ * A key-value store as the peer benchmarks drive it: 8-byte {@code long} keys, values of one size
+ * per store, given when it is opened ({@code valueSize}). One class per store adapts it ({@link SlabKVStore},
  * {@link ConcurrentHashMapStore}, {@link CaffeineStore}, {@link ChronicleMapStore},
  * {@link OhcStore}); each uses its store the way a user who cares about speed would, and says so.
  * <p>

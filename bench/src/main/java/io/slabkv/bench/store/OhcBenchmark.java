@@ -13,7 +13,12 @@ import org.openjdk.jmh.annotations.Fork;
 public class OhcBenchmark extends StoreBenchmark {
 
     @Override
-    protected KvStore open(int entries) {
-        return new OhcStore(entries);
+    protected KvStore open(int entries, int valueSize) {
+        return new OhcStore(entries, valueSize);
+    }
+
+    @Override
+    protected Footprint footprint(int valueSize) {
+        return Footprint.offHeapStore(valueSize);
     }
 }

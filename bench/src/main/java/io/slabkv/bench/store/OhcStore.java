@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 
 /**
  * An OHC off-heap cache {@code <Long, byte[]>} (linked implementation, default segments and LRU
- * eviction) with capacity well above the loaded bytes and hash tables presized for the entries, so
+ * eviction) with capacity well above the loaded bytes (slabkv's memory limit, {@link SlabKVStore#memoryLimit}) and hash tables presized for the entries, so
  * nothing is evicted or rehashed while measuring. Keys and values go through OHC's serializers; a
  * get deserializes into a new array, OHC's only copy-out path ({@code getDirect} allocates a view
  * instead).
@@ -54,12 +54,14 @@ public final class OhcStore implements KvStore {
     };
 
     private final OHCache<Long, byte[]> cache;
+    private final int valueSize;
 
-    public OhcStore(int entries) {
+    public OhcStore(int entries, int valueSize) {
+        this.valueSize = valueSize;
         OHCacheBuilder<Long, byte[]> b = OHCacheBuilder.<Long, byte[]>newBuilder()
                 .keySerializer(LONGS)
                 .valueSerializer(BYTES)
-                .capacity((long) entries * 512 + (64L << 20));
+                .capacity(SlabKVStore.memoryLimit(entries, valueSize));
         int perSegment = (int) Math.min(1 << 30, (long) (entries / b.getSegmentCount() / b.getLoadFactor()) + 1);
         this.cache = b.hashTableSize(Math.max(8192, Integer.highestOneBit(perSegment - 1) << 1)).build();
     }
@@ -67,7 +69,7 @@ public final class OhcStore implements KvStore {
     @Override
     public Client client() {
         return new Client() {
-            private byte[] value = new byte[Workload.VALUE_SIZE];
+            private byte[] value = new byte[valueSize];
 
             @Override
             public void setValue(byte[] v) {

@@ -35,10 +35,13 @@ public final class Peers {
         };
     }
 
-    /** Store {@code name}, empty, sized for {@code entries}, configured as its JMH class configures it. */
+    /**
+     * Store {@code name}, empty, sized for {@code entries} of {@value Workload#VALUE_SIZE} bytes, configured
+     * as its JMH class configures it.
+     */
     public static KvStore open(String name, int entries) {
         try {
-            return benchmarkClass(name).getDeclaredConstructor().newInstance().open(entries);
+            return benchmarkClass(name).getDeclaredConstructor().newInstance().open(entries, Workload.VALUE_SIZE);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

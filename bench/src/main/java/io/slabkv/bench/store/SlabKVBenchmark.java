@@ -7,7 +7,12 @@ import org.openjdk.jmh.annotations.Fork;
 public class SlabKVBenchmark extends StoreBenchmark {
 
     @Override
-    protected KvStore open(int entries) {
-        return new SlabKVStore(entries);
+    protected KvStore open(int entries, int valueSize) {
+        return new SlabKVStore(entries, valueSize);
+    }
+
+    @Override
+    protected Footprint footprint(int valueSize) {
+        return Footprint.offHeapStore(valueSize);
     }
 }

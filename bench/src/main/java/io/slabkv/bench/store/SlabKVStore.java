@@ -8,26 +8,37 @@ import java.util.Arrays;
 
 /**
  * A shared {@link SlabKV} store with its defaults (background monitor, size-aware eviction),
- * sized by {@code expectedEntries} and a memory limit far above the loaded bytes so nothing is
- * evicted while measuring. The {@code long}-key, {@link MemorySegment}-value API: a put copies the
+ * sized by {@code expectedEntries} and a memory limit far above the loaded bytes (see
+ * {@link #memoryLimit}) so nothing is evicted while measuring. The {@code long}-key, {@link MemorySegment}-value API: a put copies the
  * client's segment in, a get copies the value out into the client's segment.
  */
 public final class SlabKVStore implements KvStore {
 
     private final SlabKV store;
+    private final int valueSize;
 
-    public SlabKVStore(int entries) {
+    public SlabKVStore(int entries, int valueSize) {
+        this.valueSize = valueSize;
         this.store = SlabKV.builder()
-                .memoryLimit((long) entries * 512 + (64L << 20))
+                .memoryLimit(memoryLimit(entries, valueSize))
                 .expectedEntries(entries)
                 .build();
+    }
+
+    /**
+     * A limit no load of {@code entries} reaches: 512 bytes per entry (values up to 100 bytes), or
+     * twice the value plus 64 bytes for larger values, plus 64 MiB. Off-heap stores with a capacity
+     * (OHC) get the same. It is a ceiling, not a reservation: regions are reserved as entries arrive.
+     */
+    static long memoryLimit(int entries, int valueSize) {
+        return (long) entries * Math.max(512, 2L * (valueSize + 64)) + (64L << 20);
     }
 
     @Override
     public Client client() {
         return new Client() {
-            private final MemorySegment value = Arena.ofAuto().allocate(Workload.VALUE_SIZE, 8);
-            private final MemorySegment dst = Arena.ofAuto().allocate(Workload.VALUE_SIZE, 8);
+            private final MemorySegment value = Arena.ofAuto().allocate(valueSize, 8);
+            private final MemorySegment dst = Arena.ofAuto().allocate(valueSize, 8);
 
             @Override
             public void setValue(byte[] v) {
@@ -64,7 +75,7 @@ public final class SlabKVStore implements KvStore {
 
     @Override
     public byte[] read(long key) {
-        byte[] v = new byte[Workload.VALUE_SIZE];
+        byte[] v = new byte[valueSize];
         int n = store.get(key, MemorySegment.ofArray(v));
         if (n == SlabKV.MISS) {
             return null;

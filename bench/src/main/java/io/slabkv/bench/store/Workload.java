@@ -15,11 +15,13 @@ import java.util.Arrays;
  *   <li>fresh keys (put, then removed) are numbers {@code (thread + 1) << 40 | counter}, distinct per
  *       thread and from both ranges above.</li>
  * </ul>
- * Values are {@value #VALUE_SIZE} bytes; the loaded value of each key is derived from the key, so the
- * setup check can tell one key's value from another's.
+ * Values are {@code valueSize} bytes ({@value #VALUE_SIZE} unless a benchmark says otherwise); the
+ * loaded value of each key is derived from the key, so the setup check can tell one key's value from
+ * another's.
  */
 public final class Workload {
 
+    /** The headline value size, and the one every tool outside the JMH suite uses. */
     public static final int VALUE_SIZE = 100;
     /** Keys read back and compared after the preload. */
     static final int CHECKED_KEYS = 1000;
@@ -40,26 +42,42 @@ public final class Workload {
         return (thread + 1L) << 40;
     }
 
-    /** The value loaded under {@code key}. */
+    /** The {@value #VALUE_SIZE}-byte value loaded under {@code key}. */
     public static byte[] valueOf(long key) {
-        byte[] v = new byte[VALUE_SIZE];
+        return valueOf(key, VALUE_SIZE);
+    }
+
+    /**
+     * The {@code size}-byte value loaded under {@code key}: an LCG seeded by the key, eight bytes per
+     * step (a 10,000,000 x 1000-byte preload makes 1.25 billion steps, not 10 billion).
+     */
+    public static byte[] valueOf(long key, int size) {
+        byte[] v = new byte[size];
         long x = key;
-        for (int i = 0; i < VALUE_SIZE; i++) {
+        for (int i = 0; i < size; i += Long.BYTES) {
             x = x * 6364136223846793005L + 1442695040888963407L;
-            v[i] = (byte) (x >>> 56);
+            for (int j = i, shift = 56; j < Math.min(size, i + Long.BYTES); j++, shift -= 8) {
+                v[j] = (byte) (x >>> shift);
+            }
         }
         return v;
     }
 
-    /**
-     * Loads keys {@code [0, entries)} through {@code c}, then checks that the store holds them: the
-     * size, a sample of values byte for byte, absent keys, and a put/remove round trip. Throws if
-     * any of it fails, so a store that does not work stops the benchmark at setup.
-     */
+    /** {@link #preloadAndCheck(KvStore, KvStore.Client, int, int)} with {@value #VALUE_SIZE}-byte values. */
     public static void preloadAndCheck(KvStore store, KvStore.Client c, int entries) {
+        preloadAndCheck(store, c, entries, VALUE_SIZE);
+    }
+
+    /**
+     * Loads keys {@code [0, entries)} with {@code valueSize}-byte values through {@code c}, then checks
+     * that the store holds them: the size, a sample of values byte for byte, absent keys, and a
+     * put/remove round trip. Throws if any of it fails, so a store that does not work stops the
+     * benchmark at setup. Leaves {@code c}'s value set to the last key's.
+     */
+    public static void preloadAndCheck(KvStore store, KvStore.Client c, int entries, int valueSize) {
         for (long i = 0; i < entries; i++) {
             long k = key(i);
-            c.setValue(valueOf(k));
+            c.setValue(valueOf(k, valueSize));
             c.put(k);
         }
         if (store.size() != entries) {
@@ -69,11 +87,11 @@ public final class Workload {
         for (long i = 0; i < entries; i += step) {
             long k = key(i);
             byte[] got = store.read(k);
-            if (!Arrays.equals(got, valueOf(k))) {
+            if (!Arrays.equals(got, valueOf(k, valueSize))) {
                 throw new IllegalStateException(store + ": key number " + i + " read back "
                         + (got == null ? "nothing" : Arrays.toString(got)));
             }
-            if (c.get(k) != VALUE_SIZE) {
+            if (c.get(k) != valueSize) {
                 throw new IllegalStateException(store + ": get of key number " + i + " returned " + c.get(k));
             }
             long absent = key(entries + i);
@@ -83,7 +101,7 @@ public final class Workload {
         }
         long fresh = key(-1); // number -1 is in none of the ranges
         c.put(fresh);
-        if (c.get(fresh) != VALUE_SIZE || !c.remove(fresh) || c.get(fresh) != KvStore.MISS || c.remove(fresh)) {
+        if (c.get(fresh) != valueSize || !c.remove(fresh) || c.get(fresh) != KvStore.MISS || c.remove(fresh)) {
             throw new IllegalStateException(store + ": put/get/remove round trip of a fresh key failed");
         }
         if (store.size() != entries) {
