@@ -190,7 +190,7 @@ public final class Report {
         md.append("## Memory per entry (`memory.csv`)\n\n");
         md.append("Command: `./slabkv memory` (io.slabkv.bench.memory.PeerMemory; each store in a fresh JVM with its JMH class's flags, configured as in the JMH run). ")
                 .append(rows.get(0).get("entries")).append(" entries, 8-byte keys, ").append(rows.get(0).get("value_bytes"))
-                .append("-byte values (payload 108 B/entry). Off-heap = what the store reports (slabkv `stats().bytesReserved()`, default 16 MiB regions; ")
+                .append("-byte values (payload 108 B/entry). Off-heap = what the store reports (slabkv `stats().bytesReserved()`, default 4 MiB regions; ")
                 .append("Chronicle Map `offHeapMemoryUsed()`; OHC `memUsed()` + 8 B per hash bucket); heap retained = used heap after `System.gc()` ")
                 .append("minus the same before the store was opened. Total per entry = (off-heap + heap retained) / entries; overhead = total - 108. ")
                 .append("Stores sized for the entries up front (slabkv's index, Chronicle's segments) count that reservation. RSS growth is the ")

@@ -22,7 +22,10 @@ import java.util.TreeSet;
 final class ThroughputSection {
 
     /** Store display names in report order (slabkv first), as the JMH class names spell them. */
-    static final List<String> STORES = List.of("SlabKV", "ConcurrentHashMap", "Caffeine", "ChronicleMap", "Ohc");
+    static final List<String> STORES = List.of("SlabKV", "SlabKVHugePages", "ConcurrentHashMap", "Caffeine", "ChronicleMap",
+            "Ohc");
+    /** slabkv's variants: each gets its own ratio table against the other stores. */
+    static final List<String> SLABKV = List.of("SlabKV", "SlabKVHugePages");
     static final List<String> OPS = List.of("getHit", "getHit2T", "getMiss", "getMiss2T", "putOverwrite",
             "putOverwrite2T", "putNewThenRemove", "putNewThenRemove2T", "mixed90", "mixed902T", "mixed50", "mixed502T");
 
@@ -126,15 +129,24 @@ final class ThroughputSection {
             md.append('\n');
         }
         List<String> peers = new ArrayList<>(stores);
-        if (!peers.remove("SlabKV") || peers.isEmpty()) {
-            md.append('\n');
-            return;
+        peers.removeAll(SLABKV);
+        for (String mine : SLABKV) {
+            if (stores.contains(mine) && !peers.isEmpty()) {
+                ratios(md, byOp, h, ops, mine, peers);
+            }
         }
-        md.append('\n').append(h).append(" slabkv relative to each peer (same run; slabkv score / peer score)\n\n");
+        md.append('\n');
+    }
+
+    /** {@code mine}'s score over each peer's, per benchmark. */
+    private static void ratios(StringBuilder md, Map<String, Map<String, JmhResult>> byOp, String h, List<String> ops,
+                               String mine, List<String> peers) {
+        md.append('\n').append(h).append(' ').append(mine.equals("SlabKV") ? "slabkv" : mine)
+                .append(" relative to each peer (same run; its score / peer score)\n\n");
         md.append("\"~\" marks a ratio whose two confidence intervals overlap: within the noise of this run, not a measured difference.\n\n");
         header(md, "benchmark", peers, "vs ");
         for (String op : ops) {
-            JmhResult me = byOp.get(op).get("SlabKV");
+            JmhResult me = byOp.get(op).get(mine);
             if (me == null) {
                 continue;
             }

@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       2 MiB (a freed page then gives back whole huge pages instead of splitting one; it changes
  *       nothing for gets).</li>
  * </ul>
- * Only the regions (the entries) come from the page source; the index is the engine's own arena
- * allocation and stays on 4 KiB pages in every variant. Setup prints the process's
+ * The regions (the entries) and the index both come from the page source (the index did not before
+ * d3b476a, and stayed on 4 KiB pages in every variant of the figures in bench/results/native-thp.md). Setup prints the process's
  * {@code AnonHugePages} (/proc/self/smaps_rollup) after the fill: the evidence of THP backing.
  */
 @State(Scope.Benchmark)

@@ -18,7 +18,7 @@ import java.util.List;
 public final class Peers {
 
     /** Short names, in report order. */
-    public static final List<String> NAMES = List.of("slabkv", "chm", "caffeine", "chronicle", "ohc");
+    public static final List<String> NAMES = List.of("slabkv", "slabkv-thp", "chm", "caffeine", "chronicle", "ohc");
 
     private Peers() {
     }
@@ -27,6 +27,7 @@ public final class Peers {
     public static Class<? extends StoreBenchmark> benchmarkClass(String name) {
         return switch (name) {
             case "slabkv" -> SlabKVBenchmark.class;
+            case "slabkv-thp" -> SlabKVHugePagesBenchmark.class;
             case "chm" -> ConcurrentHashMapBenchmark.class;
             case "caffeine" -> CaffeineBenchmark.class;
             case "chronicle" -> ChronicleMapBenchmark.class;
