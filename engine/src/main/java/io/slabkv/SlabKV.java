@@ -75,7 +75,11 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
     /** Stores {@code value} only if {@code key} has no live entry; returns whether it stored. */
     boolean putIfAbsent(MemorySegment key, MemorySegment value);
 
-    /** Stores {@code value} only if {@code key} has a live entry; returns whether it stored. */
+    /**
+     * Stores {@code value} only if {@code key} has a live entry; returns whether it stored. The new
+     * entry has no TTL, whatever the old one had (like {@link #put(MemorySegment, MemorySegment)}):
+     * to keep an expiry, put with a TTL.
+     */
     boolean replace(MemorySegment key, MemorySegment value);
 
     boolean containsKey(MemorySegment key);
@@ -92,6 +96,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
 
     boolean putIfAbsent(long key, MemorySegment value);
 
+    /** {@link #replace(MemorySegment, MemorySegment)} for a {@code long} key: the new entry has no TTL. */
     boolean replace(long key, MemorySegment value);
 
     boolean containsKey(long key);
