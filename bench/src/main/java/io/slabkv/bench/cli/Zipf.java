@@ -10,6 +10,7 @@ package io.slabkv.bench.cli;
  * <p>The probability of rank {@code i} is proportional to {@code 1 / (i + 1)^theta}, for
  * {@code 0 < theta < 1} (the method's range; 0.99 is YCSB's default). Ranks are not keys: a
  * {@link KeyScrambler} spreads them over the key space, so the hot keys are not 0, 1, 2, ...
+ * Public for the eviction benchmarks ({@code io.slabkv.bench.evict}), which precompute their draws.
  */
 public final class Zipf {
 
@@ -50,7 +51,7 @@ public final class Zipf {
         return Math.min(r, n - 1);
     }
 
-    long items() {
+    public long items() {
         return n;
     }
 
