@@ -95,9 +95,22 @@ final class Monitor implements Agent {
     }
 
     private synchronized int cycle(boolean throttled) {
-        if (allocator.isClosed()) {
+        if (store.isClosed() || allocator.isClosed()) {
             return 0;
         }
+        try {
+            return work(throttled);
+        } catch (IllegalStateException e) {
+            if (store.isClosed()) {
+                // close() raced this cycle: its critical sections refuse a closed store
+                // (Store.enterOpen), and close() is stopping this agent. Nothing is wrong.
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    private int work(boolean throttled) {
         checks++;
         int work = 0;
         double pressure = store.pressure();

@@ -175,6 +175,11 @@ public final class Store implements SlabKV {
         }
     }
 
+    /** Whether {@link #close()} has begun. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /**
      * Enters an epoch critical section of a store that is still open, for every operation that
      * reads or writes the index or the pages. The closed check of {@link #checkUsable} alone left a
