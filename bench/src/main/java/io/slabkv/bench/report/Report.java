@@ -63,7 +63,7 @@ public final class Report {
         md.append("- CPU: ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores visible to the JVM; memory ").append(memTotal()).append("\n");
         md.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append("\n");
-        md.append("- Shared with other jobs (jcstress runs): load averages are given with every section.\n\n");
+        md.append("- Load averages are given with every section (the machine may be shared; see the notes).\n\n");
 
         Path notes = dir.resolve("NOTES.md");
         if (Files.exists(notes)) {
