@@ -22,13 +22,18 @@ final class Evictor {
 
     static final int SAMPLE_BUCKETS = 4;
     /**
-     * Sampling rounds behind one inline eviction ({@link #makeRoom}): at least {@code ROOM_ROUNDS},
-     * and more, up to {@code ROOM_ROUNDS_MAX}, until {@code ROOM_OWN} candidates of the class that
-     * needs room turned up.
+     * Sampling rounds behind one inline eviction ({@link #makeRoom}): {@code ROOM_ROUNDS} while the
+     * evictor's memory of recent samples is short of {@code ROOM_MEMORY} scores, then
+     * {@code ROOM_ROUNDS_WARM} per eviction (the candidates and scores of earlier calls carry over,
+     * as the monitor's pool does); more, up to {@code ROOM_ROUNDS_MAX}, until {@code ROOM_OWN}
+     * candidates of the class that needs room are at hand.
      */
     static final int ROOM_ROUNDS = 8;
+    static final int ROOM_ROUNDS_WARM = 2;
     static final int ROOM_ROUNDS_MAX = 64;
     static final int ROOM_OWN = 4;
+    /** Recent sampled scores (all classes) that makeRoom ranks a candidate against. */
+    static final int ROOM_MEMORY = ROOM_ROUNDS * SAMPLE_BUCKETS * OffHeapIndex.BUCKET_SLOTS;
     /**
      * makeRoom empties a page of another class only when more than this share of everything it
      * sampled is colder than the best candidate of the class that needs room (that class is then
@@ -41,12 +46,15 @@ final class Evictor {
     private final EvictionPolicy policy;
     private final AccessClock clock;
     private final VictimPool pool = new VictimPool();
-    private final VictimPool own = new VictimPool(); // makeRoom's candidates of the class it makes room for
-    private final double[] sampledScores = new double[ROOM_ROUNDS_MAX * SAMPLE_BUCKETS * OffHeapIndex.BUCKET_SLOTS];
-    private int sampled;
-    private final int[] otherPages = new int[sampledScores.length]; // makeRoom's candidates of other classes
-    private final double[] otherScores = new double[sampledScores.length];
-    private int others;
+    // makeRoom's memory, kept across calls: candidates of the class it last made room for, and rings
+    // of the latest ROOM_MEMORY scores sampled (all classes) and of other classes' pages and scores.
+    private final VictimPool own = new VictimPool();
+    private int ownClass = -2;
+    private final double[] sampledScores = new double[ROOM_MEMORY];
+    private long sampled; // scores ever written to the ring
+    private final int[] otherPages = new int[ROOM_MEMORY];
+    private final double[] otherScores = new double[ROOM_MEMORY];
+    private long others;   // other-class candidates ever written to their ring
     private int poolClass = -2;
     private long seed;
 
@@ -150,9 +158,12 @@ final class Evictor {
      * Makes room for a chunk of {@code sizeClass} at the hard limit.
      *
      * <p>Memory is carved per class, so only a chunk of {@code sizeClass}, or a whole page, helps the
-     * put. Samples entries over all classes, fresh ({@value #ROOM_ROUNDS} rounds, more until
-     * {@value #ROOM_OWN} candidates of {@code sizeClass} turned up). The best candidate of
-     * {@code sizeClass} goes unless more than {@value #STARVING_RANK} of everything sampled is colder:
+     * put. Samples entries over all classes ({@value #ROOM_ROUNDS_WARM} rounds per call once the
+     * evictor remembers {@value #ROOM_MEMORY} recent scores, {@value #ROOM_ROUNDS} before; more until
+     * {@value #ROOM_OWN} candidates of {@code sizeClass} are at hand). Candidates and scores carry over
+     * between calls: a fresh sample of 8 rounds per eviction (160 entry headers, a cache miss each)
+     * made a put at the limit cost about 1.3 us. The best candidate of
+     * {@code sizeClass} goes unless more than {@value #STARVING_RANK} of the recent samples are colder:
      * then the class is short of memory that colder entries of other classes hold, and the page with
      * the fewest live chunks, among a few sampled pages of the class of the coldest candidate, is
      * emptied so it returns to the pool for {@code sizeClass} (arena recycling).
@@ -168,31 +179,44 @@ final class Evictor {
      */
     long makeRoom(int sizeClass, EvictionCause cause) {
         clock.scaleTo(store.entryCount()); // the monitor may not run often enough to do it
+        if (sizeClass != ownClass) {
+            own.clear();
+            ownClass = sizeClass;
+        }
         for (int attempt = 0; attempt < 4; attempt++) {
             int victimClass = -1;
             ReadGuard guard = store.enterOpen(); // one short critical section per attempt, as in evict
             try {
-                own.clear();
-                sampled = 0;
-                others = 0;
-                for (int r = 0; r < ROOM_ROUNDS || (own.size() < ROOM_OWN && r < ROOM_ROUNDS_MAX); r++) {
+                int rounds = sampled < ROOM_MEMORY ? ROOM_ROUNDS : ROOM_ROUNDS_WARM;
+                for (int r = 0; r < rounds || (own.size() < ROOM_OWN && r < ROOM_ROUNDS_MAX); r++) {
                     sampleForRoom(sizeClass);
                 }
-                int best = own.best();
-                if (best >= 0 && (others == 0 || rank(own.score(best)) <= STARVING_RANK)) {
-                    int bytes = store.evictAt(own.slot(best), own.word(best), cause);
+                int best = freshBest();
+                long seen = Math.min(others, ROOM_MEMORY);
+                if (best >= 0 && (seen == 0 || rank(own.score(best)) <= STARVING_RANK)) {
+                    long slot = own.slot(best);
+                    long word = own.word(best);
+                    own.remove(best);
+                    int bytes = store.evictAt(slot, word, cause);
                     if (bytes > 0) {
                         return bytes;
                     }
                     continue;
                 }
                 int coldest = -1;
-                for (int i = 0; i < others; i++) {
-                    if (coldest < 0 || otherScores[i] < otherScores[coldest]) {
+                for (int i = 0; i < seen; i++) {
+                    // Remembered from earlier calls: skip a page that went back to the pool or now
+                    // serves the class that needs room (draining it would not help).
+                    int c = allocator.pageClass(otherPages[i]);
+                    if (c >= 0 && c != sizeClass && (coldest < 0 || otherScores[i] < otherScores[coldest])) {
                         coldest = i;
                     }
                 }
                 victimClass = coldest < 0 ? -1 : allocator.pageClass(otherPages[coldest]);
+                // A drain changes which pages hold what: forget the other classes' samples, or the
+                // next call drained pages again on stale scores (19 recycles for one put in the
+                // jcstress GetPageRecycleTest's one-page store).
+                others = 0;
             } finally {
                 guard.exit();
             }
@@ -206,21 +230,49 @@ final class Evictor {
         return 0;
     }
 
-    /** The share of this makeRoom's sampled entries that score below {@code score}. */
+    /**
+     * The pooled candidate of makeRoom's class to evict now, or -1: candidates carry over from
+     * earlier calls, so one whose slot changed since it was sampled is dropped, and one read since
+     * is re-scored (and re-offered) before the best is chosen. Inside a critical section.
+     */
+    private int freshBest() {
+        for (int tries = 0; tries < VictimPool.SIZE; tries++) {
+            int best = own.best();
+            if (best < 0) {
+                return -1;
+            }
+            long slot = own.slot(best);
+            long word = own.word(best);
+            if (index.laSlot(slot) != word) {
+                own.remove(best); // removed, replaced or evicted since it was sampled
+                continue;
+            }
+            double now = score(word);
+            if (now <= own.score(best)) {
+                return best;
+            }
+            own.remove(best);
+            own.offer(slot, word, now);
+        }
+        return own.best();
+    }
+
+    /** The share of the latest sampled scores (all classes) that are below {@code score}. */
     private double rank(double score) {
+        int n = (int) Math.min(sampled, ROOM_MEMORY);
         int below = 0;
-        for (int i = 0; i < sampled; i++) {
+        for (int i = 0; i < n; i++) {
             if (sampledScores[i] < score) {
                 below++;
             }
         }
-        return sampled == 0 ? 0 : (double) below / sampled;
+        return n == 0 ? 0 : (double) below / n;
     }
 
     /**
      * One sampling round for {@link #makeRoom}: candidates of {@code sizeClass} go to {@code own},
-     * every score to {@code sampledScores}, the others' pages and scores to {@code otherPages} and
-     * {@code otherScores}.
+     * every score to the ring {@code sampledScores}, the others' pages and scores to the rings
+     * {@code otherPages} and {@code otherScores}.
      */
     private void sampleForRoom(int sizeClass) {
         long buckets = index.buckets();
@@ -239,14 +291,13 @@ final class Evictor {
                 }
                 int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
                 double score = policy.score(hint, clock.age(hint), allocator.sizeClasses().chunkSize(c));
-                if (sampled < sampledScores.length) {
-                    sampledScores[sampled++] = score;
-                }
+                sampledScores[(int) (sampled++ % ROOM_MEMORY)] = score;
                 if (c == sizeClass) {
                     own.offer(slot, w, score);
-                } else if (others < otherPages.length) {
-                    otherPages[others] = (int) (h >>> allocator.pageShift());
-                    otherScores[others++] = score;
+                } else {
+                    int at = (int) (others++ % ROOM_MEMORY);
+                    otherPages[at] = (int) (h >>> allocator.pageShift());
+                    otherScores[at] = score;
                 }
             }
         }
