@@ -81,6 +81,16 @@ record JmhResult(String store, String op, String mode, Point point, double score
         return Json.num(run, "primaryMetric", "scorePercentiles", p);
     }
 
+    /** Garbage collections during the measurement iterations ({@code -prof gc} {@code gc.count}), NaN without. */
+    double gcCount() {
+        return secondary(run, "gc.count");
+    }
+
+    /** Milliseconds spent in those collections ({@code gc.time}), NaN without (or when there were none). */
+    double gcMillis() {
+        return secondary(run, "gc.time");
+    }
+
     /** A {@code -prof gc} metric's score; JMH 1.37 writes "gc.alloc.rate.norm", older ones "·gc.alloc.rate.norm". */
     private static double secondary(Object run, String name) {
         double v = Json.num(run, "secondaryMetrics", name, "score");

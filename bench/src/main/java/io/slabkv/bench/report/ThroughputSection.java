@@ -128,6 +128,22 @@ final class ThroughputSection {
             }
             md.append('\n');
         }
+        md.append('\n').append(h).append(" Garbage collections during measurement, count (ms) (`gc.count`, `gc.time`)\n\n");
+        header(md, "benchmark", stores, "");
+        for (String op : ops) {
+            md.append("| ").append(op).append(" |");
+            for (String s : stores) {
+                JmhResult r = byOp.get(op).get(s);
+                if (r == null || Double.isNaN(r.allocNorm())) {
+                    md.append(" - |");
+                } else {
+                    double n = Double.isNaN(r.gcCount()) ? 0 : r.gcCount();
+                    double ms = Double.isNaN(r.gcMillis()) ? 0 : r.gcMillis();
+                    md.append(String.format(Locale.ROOT, " %.0f (%.0f) |", n, ms));
+                }
+            }
+            md.append('\n');
+        }
         List<String> peers = new ArrayList<>(stores);
         peers.removeAll(SLABKV);
         for (String mine : SLABKV) {

@@ -85,6 +85,21 @@ class ThroughputSectionTest {
     }
 
     @Test
+    void garbageCollectionsAreTabledPerStoreAndEachSlabkvVariantGetsItsRatios() throws IOException {
+        String chm = run("ConcurrentHashMap", "getHit", "thrpt", HEADLINE, 4, 0.5, 24).replace(
+                "\"secondaryMetrics\":{", "\"secondaryMetrics\":{\"gc.count\":{\"score\":3.0,\"scoreUnit\":\"counts\"},"
+                        + "\"gc.time\":{\"score\":41.0,\"scoreUnit\":\"ms\"},");
+        String md = report(
+                run("SlabKV", "getHit", "thrpt", HEADLINE, 8, 0.5, 0),
+                run("SlabKVHugePages", "getHit", "thrpt", HEADLINE, 12, 0.5, 0),
+                chm);
+        assertTrue(md.contains("| getHit | 0 (0) | 0 (0) | 3 (41) |"), md);
+        assertTrue(md.contains("slabkv relative to each peer"), md);
+        assertTrue(md.contains("SlabKVHugePages relative to each peer"), md);
+        assertTrue(md.contains("| getHit | 2.00x |") && md.contains("| getHit | 3.00x |"), md);
+    }
+
+    @Test
     void pointsSortByEntriesThenValueSizeThenUniformFirst() {
         List<JmhResult.Point> points = new java.util.ArrayList<>(List.of(
                 new JmhResult.Point(10_000, 1000, "zipf"), new JmhResult.Point(10_000, 16, "zipf"),
