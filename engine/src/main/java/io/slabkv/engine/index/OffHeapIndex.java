@@ -70,7 +70,6 @@ public final class OffHeapIndex implements AutoCloseable {
         return Math.max(2, (long) Math.ceil(expectedEntries / (LOAD_FACTOR * BUCKET_SLOTS)));
     }
 
-    /** An index on a shared or confined arena of its own (tests and tools). */
     /**
      * The bytes an index for {@code expectedEntries} reserves: its buckets, rounded up to whole
      * 4 KiB pages (an mmap source maps only multiples of the OS page). What the memory limit counts.
@@ -79,6 +78,7 @@ public final class OffHeapIndex implements AutoCloseable {
         return Math.ceilDiv(bucketsFor(expectedEntries) * BUCKET_BYTES, RESERVE_UNIT) * RESERVE_UNIT;
     }
 
+    /** An index on the default shared or confined arena source (tests and tools). */
     public static OffHeapIndex create(long expectedEntries, boolean confined) {
         return create(expectedEntries, confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE);
     }
