@@ -1,12 +1,11 @@
 package io.slabkv.bench.evict;
 
-import org.caffinitas.ohc.CacheSerializer;
+import io.slabkv.bench.store.OhcCodecs;
 import org.caffinitas.ohc.OHCache;
 import org.caffinitas.ohc.OHCacheBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 /**
  * An OHC off-heap cache {@code <Long, byte[]>} (linked implementation, default segments, its own LRU
@@ -26,55 +25,15 @@ final class OhcEvictingStore implements EvictingStore {
     /** OHC's charge per entry: header 64 + key (8, already a multiple of 8) + value. */
     static final int ENTRY_BYTES = 64 + Payload.KEY_SIZE + Payload.VALUE_SIZE;
 
-    private static final CacheSerializer<Long> LONGS = new CacheSerializer<>() {
-        @Override
-        public void serialize(Long k, ByteBuffer buf) {
-            buf.putLong(k);
-        }
-
-        @Override
-        public Long deserialize(ByteBuffer buf) {
-            return buf.getLong();
-        }
-
-        @Override
-        public int serializedSize(Long k) {
-            return Long.BYTES;
-        }
-    };
-
-    private static final CacheSerializer<byte[]> BYTES = new CacheSerializer<>() {
-        @Override
-        public void serialize(byte[] v, ByteBuffer buf) {
-            buf.put(v);
-        }
-
-        @Override
-        public byte[] deserialize(ByteBuffer buf) {
-            byte[] v = new byte[buf.remaining()];
-            buf.get(v);
-            return v;
-        }
-
-        @Override
-        public int serializedSize(byte[] v) {
-            return v.length;
-        }
-    };
-
     private final OHCache<Long, byte[]> cache;
     private final long held;
     private final int segments;
 
     OhcEvictingStore(long held) {
         this.held = held;
-        OHCacheBuilder<Long, byte[]> b = OHCacheBuilder.<Long, byte[]>newBuilder()
-                .keySerializer(LONGS)
-                .valueSerializer(BYTES)
-                .capacity(held * ENTRY_BYTES);
+        OHCacheBuilder<Long, byte[]> b = OhcCodecs.builder(held * ENTRY_BYTES);
         this.segments = b.getSegmentCount();
-        int perSegment = (int) Math.min(1 << 30, (long) (held / segments / b.getLoadFactor()) + 1);
-        this.cache = b.hashTableSize(Math.max(8192, Integer.highestOneBit(perSegment - 1) << 1)).build();
+        this.cache = OhcCodecs.presized(b, held).build();
     }
 
     @Override

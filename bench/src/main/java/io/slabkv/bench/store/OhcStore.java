@@ -1,12 +1,9 @@
 package io.slabkv.bench.store;
 
-import org.caffinitas.ohc.CacheSerializer;
 import org.caffinitas.ohc.OHCache;
-import org.caffinitas.ohc.OHCacheBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 
 /**
  * An OHC off-heap cache {@code <Long, byte[]>} (linked implementation, default segments and LRU
@@ -17,53 +14,12 @@ import java.nio.ByteBuffer;
  */
 public final class OhcStore implements KvStore {
 
-    private static final CacheSerializer<Long> LONGS = new CacheSerializer<>() {
-        @Override
-        public void serialize(Long k, ByteBuffer buf) {
-            buf.putLong(k);
-        }
-
-        @Override
-        public Long deserialize(ByteBuffer buf) {
-            return buf.getLong();
-        }
-
-        @Override
-        public int serializedSize(Long k) {
-            return Long.BYTES;
-        }
-    };
-
-    private static final CacheSerializer<byte[]> BYTES = new CacheSerializer<>() {
-        @Override
-        public void serialize(byte[] v, ByteBuffer buf) {
-            buf.put(v);
-        }
-
-        @Override
-        public byte[] deserialize(ByteBuffer buf) {
-            byte[] v = new byte[buf.remaining()];
-            buf.get(v);
-            return v;
-        }
-
-        @Override
-        public int serializedSize(byte[] v) {
-            return v.length;
-        }
-    };
-
     private final OHCache<Long, byte[]> cache;
     private final int valueSize;
 
     public OhcStore(int entries, int valueSize) {
         this.valueSize = valueSize;
-        OHCacheBuilder<Long, byte[]> b = OHCacheBuilder.<Long, byte[]>newBuilder()
-                .keySerializer(LONGS)
-                .valueSerializer(BYTES)
-                .capacity(SlabKVStore.memoryLimit(entries, valueSize));
-        int perSegment = (int) Math.min(1 << 30, (long) (entries / b.getSegmentCount() / b.getLoadFactor()) + 1);
-        this.cache = b.hashTableSize(Math.max(8192, Integer.highestOneBit(perSegment - 1) << 1)).build();
+        this.cache = OhcCodecs.presized(OhcCodecs.builder(SlabKVStore.memoryLimit(entries, valueSize)), entries).build();
     }
 
     @Override
