@@ -3,6 +3,7 @@ package io.slabkv.stress.index;
 import io.slabkv.SlabKV;
 import io.slabkv.engine.index.KeyHash;
 import io.slabkv.engine.index.OffHeapIndex;
+import io.slabkv.stress.pool.RegionPool;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

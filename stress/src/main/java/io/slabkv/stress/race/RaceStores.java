@@ -1,19 +1,13 @@
 package io.slabkv.stress.race;
 
 import io.slabkv.SlabKV;
-import io.slabkv.arena.PageSource;
-import io.slabkv.arena.Region;
 import io.slabkv.engine.index.OffHeapIndex;
+import io.slabkv.stress.pool.RegionPool;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Stores for the race tests, sized in whole pages so that a test can put a store exactly at its
@@ -49,7 +43,7 @@ final class RaceStores {
 
     /**
      * A builder for a store whose memory limit leaves {@code pages} pages beside the index, its pages
-     * from the {@link Pool}, which {@code close()} (in the arbiter) refills.
+     * from the {@link RegionPool}, which {@code close()} (in the arbiter) refills.
      */
     static SlabKV.Builder pages(int pages) {
         return SlabKV.builder()
@@ -58,7 +52,7 @@ final class RaceStores {
                 .expectedEntries(EXPECTED)
                 .pageSize(PAGE)
                 .regionSize(PAGE)
-                .pageSource(Pool.INSTANCE)
+                .pageSource(RegionPool.INSTANCE)
                 .backgroundMonitor(false);
     }
 
@@ -105,51 +99,5 @@ final class RaceStores {
             }
         });
         return at[0];
-    }
-
-    /**
-     * Pages carved once from {@link Arena#global()} and handed back for the next store when one
-     * closes. jcstress builds a store per sample; with the default source each would open a shared
-     * arena per region and close it in the arbiter, a handshake with every thread that costs more
-     * than the race under test. A recycled region still holds the bytes of the store before, which
-     * the {@link PageSource} contract allows ("zero-or-garbage"): every test writes what it reads.
-     * (The close test does not use it: it needs the real arena, whose memory is gone after close.)
-     */
-    static final class Pool implements PageSource {
-
-        static final Pool INSTANCE = new Pool();
-
-        private final Map<Long, Queue<MemorySegment>> spare = new ConcurrentHashMap<>();
-
-        private Pool() {
-        }
-
-        @Override
-        public Region reserve(long bytes, long alignment) {
-            Queue<MemorySegment> queue = spare.computeIfAbsent(bytes, b -> new ConcurrentLinkedQueue<>());
-            MemorySegment memory = queue.poll();
-            if (memory == null || memory.address() % alignment != 0) {
-                memory = Arena.global().allocate(bytes, alignment);
-            }
-            return new Pooled(memory, queue);
-        }
-
-        @Override
-        public boolean confined() {
-            return false;
-        }
-
-        @Override
-        public String name() {
-            return "jcstress-race-pool";
-        }
-
-        /** A region that goes back to its queue when the store releases it. */
-        private record Pooled(MemorySegment memory, Queue<MemorySegment> queue) implements Region {
-            @Override
-            public void release() {
-                queue.add(memory);
-            }
-        }
     }
 }

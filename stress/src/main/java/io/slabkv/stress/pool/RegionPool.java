@@ -1,4 +1,4 @@
-package io.slabkv.stress.index;
+package io.slabkv.stress.pool;
 
 import io.slabkv.arena.PageSource;
 import io.slabkv.arena.Region;
@@ -11,20 +11,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The page source of the index tests' stores: regions carved once from {@link Arena#global()} and
- * handed back for the next store when one closes.
+ * The page source of the jcstress stores (io.slabkv.stress.index and io.slabkv.stress.race): regions
+ * carved once from {@link Arena#global()} and handed back for the next store when one closes.
  *
- * <p>jcstress builds a store per sample. With the default source, each opens a shared arena for
- * its region and closes it in the arbiter, and closing a shared arena is a handshake with every
+ * <p>jcstress builds a store per sample. With the default source, each opens a shared arena per
+ * region and closes it in the arbiter, and closing a shared arena is a handshake with every
  * thread: with it, opening a test store, putting an entry and closing the store took 50 to 130 us,
- * against 25 to 40 us with this pool (the index's own shared arena remains: the public API has no way
- * around it). A recycled region still holds the bytes of the store before,
- * which the {@link PageSource} contract allows ("zero-or-garbage"); the memory held is bounded by the
- * stores open at once.
+ * against 25 to 40 us with this pool (measured when the index still had an arena of its own; it is a
+ * region of this source too now). A recycled region still holds the bytes of the store before,
+ * which the {@link PageSource} contract allows ("zero-or-garbage": the index zeroes its table, and
+ * every test writes what it reads); the memory held is bounded by the stores open at once. (The
+ * close test does not use it: it needs the real arena, whose memory is gone after close.)
  */
-final class RegionPool implements PageSource {
+public final class RegionPool implements PageSource {
 
-    static final RegionPool INSTANCE = new RegionPool();
+    public static final RegionPool INSTANCE = new RegionPool();
 
     private final Map<Long, Queue<MemorySegment>> spare = new ConcurrentHashMap<>();
 
