@@ -79,18 +79,23 @@ public final class AccessClock {
     }
 
     /**
-     * The hint after one more access, or {@code hint} itself when nothing changes (then the caller
-     * skips the write).
+     * The hint after one more access: the current tick, and the frequency bumped with probability
+     * {@code 2^-(freq / 2)} (always below 2, never at {@value #MAX_FREQ}). Equal to {@code hint}
+     * when nothing changes, so the caller skips the write.
+     * <p>
+     * Branch-free on purpose: the frequency comes from the entry just read, usually a cache miss,
+     * and a branch on it (or on a random draw) is one the predictor misses; a missed branch discards
+     * the work the core ran ahead on, such as the next get's loads.
      */
     public int touched(int hint) {
         int t = tick & TICK_MASK;
         int f = hint >>> 12;
-        if (f < MAX_FREQ && (f < 2 || (ThreadLocalRandom.current().nextInt() & ((1 << (f >> 1)) - 1)) == 0)) {
-            f++;
-        } else if ((hint & TICK_MASK) == t) {
-            return hint;
-        }
-        return f << 12 | t;
+        int mask = (1 << (f >> 1)) - 1; // 0 for f < 2: the draw always passes
+        int draw = ThreadLocalRandom.current().nextInt() & mask;
+        // Each (x - 1) >>> 31 below is 1 exactly when x is 0 or negative (x is at least -15):
+        // inc = (f < MAX_FREQ) & (draw == 0).
+        int inc = ((f - MAX_FREQ) >>> 31) & ((draw - 1) >>> 31);
+        return (f + inc) << 12 | t;
     }
 
     /** Ticks since the hint's last access, 0 to 4095. */

@@ -356,8 +356,9 @@ public final class Store implements SlabKV {
         long tag = SlotWord.tag(hash);
         long b = index.home(hash);
         for (long n = index.buckets(); n > 0; n--) {
-            for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
-                long w = index.laSlot(OffHeapIndex.slot(b, s));
+            // Only the slots whose tag matches, found without a branch per slot (see matchTag).
+            for (int m = index.matchTag(b, tag); m != 0; m &= m - 1) {
+                long w = index.laSlot(OffHeapIndex.slot(b, Integer.numberOfTrailingZeros(m)));
                 if (SlotWord.tagOf(w) == tag && keyEquals(SlotWord.handle(w), key, longKey, klen)) {
                     return expired(SlotWord.handle(w)) ? SlotWord.EMPTY : w;
                 }

@@ -1,0 +1,58 @@
+package io.slabkv.engine.evict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AccessClock#touched} is arithmetic without branches; these pin its rule: the tick is always
+ * brought to now; the frequency rises always below 2, never at the maximum, and otherwise with
+ * probability {@code 2^-(freq / 2)}; and an access that changes nothing returns the hint itself (the
+ * caller's cue to skip the write).
+ */
+class AccessClockTest {
+
+    private static int hint(int freq, int tick) {
+        return freq << 12 | tick;
+    }
+
+    @Test
+    void lowFrequenciesAlwaysRiseAndTheTickCatchesUp() {
+        AccessClock clock = new AccessClock();
+        for (int f = 0; f < 2; f++) {
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals(hint(f + 1, clock.now()), clock.touched(hint(f, 0xABC)));
+            }
+        }
+    }
+
+    @Test
+    void theMaximumStaysAndAnUnchangedHintIsReturnedAsIs() {
+        AccessClock clock = new AccessClock();
+        int now = hint(AccessClock.MAX_FREQ, clock.now());
+        for (int i = 0; i < 1_000; i++) {
+            assertEquals(now, clock.touched(now));
+            assertEquals(now, clock.touched(hint(AccessClock.MAX_FREQ, 0x123)), "an old tick is brought to now");
+        }
+    }
+
+    @Test
+    void higherFrequenciesRiseWithHalvingProbability() {
+        AccessClock clock = new AccessClock();
+        int draws = 200_000;
+        for (int f = 2; f < AccessClock.MAX_FREQ; f++) {
+            int rises = 0;
+            for (int i = 0; i < draws; i++) {
+                int next = clock.touched(hint(f, clock.now()));
+                int nf = next >>> 12;
+                assertTrue(nf == f || nf == f + 1, "frequency " + f + " became " + nf);
+                rises += nf - f;
+            }
+            double p = 1.0 / (1 << (f >> 1));
+            double sd = Math.sqrt(draws * p * (1 - p));
+            assertTrue(Math.abs(rises - draws * p) < 6 * sd + 1,
+                    "frequency " + f + ": " + rises + " rises in " + draws + " accesses, expected about " + draws * p);
+        }
+    }
+}
