@@ -57,6 +57,12 @@ final class Evictor {
     private long others;   // other-class candidates ever written to their ring
     private int poolClass = -2;
     private long seed;
+    // One sampling round, gathered before it is scored (see gather): owner thread only.
+    private static final int ROUND = SAMPLE_BUCKETS * OffHeapIndex.BUCKET_SLOTS;
+    private final long[] roundSlots = new long[ROUND];
+    private final long[] roundWords = new long[ROUND];
+    private final int[] roundClasses = new int[ROUND];
+    private final int[] roundHints = new int[ROUND];
 
     Evictor(Store store, long seed) {
         this.store = store;
@@ -131,27 +137,56 @@ final class Evictor {
     }
 
     private void sample(int sizeClass) {
+        int n = gather();
+        for (int i = 0; i < n; i++) {
+            int c = roundClasses[i];
+            if (sizeClass >= 0 && c != sizeClass) {
+                continue;
+            }
+            int hint = roundHints[i];
+            pool.offer(roundSlots[i], roundWords[i],
+                    policy.score(hint, clock.age(hint), allocator.sizeClasses().chunkSize(c)));
+        }
+    }
+
+    /**
+     * One sampling round: the live entries of {@value #SAMPLE_BUCKETS} random buckets, with their
+     * size classes and access hints, into the {@code round*} arrays; returns how many. Inside a
+     * critical section (the hints are read from linked entries).
+     *
+     * <p>Loads first, scores after: every bucket and every entry header sampled is a cache miss,
+     * and these loads do not depend on each other, so the core overlaps them, but only while little
+     * work waits on each (bench/results/NOTES.md, "What stops a get overlapping"). Scoring each
+     * candidate as it was read (as this did before) ran the misses about one at a time.
+     */
+    private int gather() {
         long buckets = index.buckets();
+        int n = 0;
         for (int i = 0; i < SAMPLE_BUCKETS; i++) {
             long b = Math.floorMod(random(), buckets);
             for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
                 long slot = OffHeapIndex.slot(b, s);
-                long w = index.laSlot(slot);
-                if (!SlotWord.isFull(w)) {
-                    continue;
-                }
-                long h = SlotWord.handle(w);
-                int page = (int) (h >>> allocator.pageShift());
-                int c = allocator.pageClass(page);
-                if (c < 0 || (sizeClass >= 0 && c != sizeClass)) {
-                    continue;
-                }
-                var seg = allocator.segment(h);
-                long e = allocator.offset(h);
-                int hint = EntryLayout.access(seg, e);
-                pool.offer(slot, w, policy.score(hint, clock.age(hint), allocator.sizeClasses().chunkSize(c)));
+                roundSlots[n] = slot;
+                roundWords[n++] = index.laSlot(slot); // acquire: the entry it names is read below
             }
         }
+        int live = 0;
+        for (int i = 0; i < n; i++) {
+            long w = roundWords[i];
+            if (!SlotWord.isFull(w)) {
+                continue;
+            }
+            long h = SlotWord.handle(w);
+            int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
+            if (c < 0) {
+                continue;
+            }
+            roundSlots[live] = roundSlots[i];
+            roundWords[live] = w;
+            roundClasses[live] = c;
+            roundHints[live++] = EntryLayout.access(allocator.segment(h), allocator.offset(h));
+        }
+        return live;
     }
 
     /**
@@ -275,30 +310,18 @@ final class Evictor {
      * {@code otherPages} and {@code otherScores}.
      */
     private void sampleForRoom(int sizeClass) {
-        long buckets = index.buckets();
-        for (int i = 0; i < SAMPLE_BUCKETS; i++) {
-            long b = Math.floorMod(random(), buckets);
-            for (int s = 1; s <= OffHeapIndex.BUCKET_SLOTS; s++) {
-                long slot = OffHeapIndex.slot(b, s);
-                long w = index.laSlot(slot);
-                if (!SlotWord.isFull(w)) {
-                    continue;
-                }
-                long h = SlotWord.handle(w);
-                int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
-                if (c < 0) {
-                    continue;
-                }
-                int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
-                double score = policy.score(hint, clock.age(hint), allocator.sizeClasses().chunkSize(c));
-                sampledScores[(int) (sampled++ % ROOM_MEMORY)] = score;
-                if (c == sizeClass) {
-                    own.offer(slot, w, score);
-                } else {
-                    int at = (int) (others++ % ROOM_MEMORY);
-                    otherPages[at] = (int) (h >>> allocator.pageShift());
-                    otherScores[at] = score;
-                }
+        int n = gather();
+        for (int i = 0; i < n; i++) {
+            int c = roundClasses[i];
+            int hint = roundHints[i];
+            double score = policy.score(hint, clock.age(hint), allocator.sizeClasses().chunkSize(c));
+            sampledScores[(int) (sampled++ % ROOM_MEMORY)] = score;
+            if (c == sizeClass) {
+                own.offer(roundSlots[i], roundWords[i], score);
+            } else {
+                int at = (int) (others++ % ROOM_MEMORY);
+                otherPages[at] = (int) (SlotWord.handle(roundWords[i]) >>> allocator.pageShift());
+                otherScores[at] = score;
             }
         }
     }
