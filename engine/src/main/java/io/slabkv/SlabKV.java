@@ -220,6 +220,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         Eviction eviction = Eviction.SIZE_AWARE;
         double highWatermark = 0.90;
         double lowWatermark = 0.85;
+        double maxIndexLoad = 0.80;
         boolean backgroundMonitor = true;
         String jmxName;
 
@@ -238,7 +239,11 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
-        /** Entries the index is sized for (it takes about 12.2 bytes per entry); default 16,384. */
+        /**
+         * Entries the index is sized for (it takes about 12.2 bytes per entry); default 16,384. The
+         * index does not grow: the store holds at most {@link #maxIndexLoad} of its slots, about
+         * 1.07 times this many entries by default, and evicts past that even when memory is left.
+         */
         public Builder expectedEntries(long entries) {
             this.expectedEntries = entries;
             return this;
@@ -324,6 +329,23 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
+        /**
+         * The share of the index's slots the store fills before it evicts (the put that finds it full
+         * evicts a batch inline; the background monitor evicts down to 0.05 below it); default 0.80,
+         * {@code 0.5 <= share <= 1}.
+         * <p>
+         * Why not fuller: a probe ends at a bucket nobody's probe has passed, and entries never
+         * move back towards home as slots empty, so under churn the share of such buckets shrinks
+         * with the load. Held at 0.90 of its slots by a memory limit that fits more entries than the
+         * index expects, puts at the limit slowed from 0.6 to 9.3 us over 7M puts (1M entries; more
+         * and more buckets passed by probes); held at 0.80, 2.7-3.5 us, flat
+         * ({@code io.slabkv.bench.probe.PutAtLimit}, bench/results/NOTES.md).
+         */
+        public Builder maxIndexLoad(double share) {
+            this.maxIndexLoad = share;
+            return this;
+        }
+
         /** Registers a {@link SlabKVMXBean} as {@code io.slabkv:type=SlabKV,name=<name>}; default none. */
         public Builder jmxName(String name) {
             this.jmxName = Objects.requireNonNull(name, "JMX name is null");
@@ -339,6 +361,10 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
                 throw new IllegalArgumentException("watermarks high " + highWatermark + " and low " + lowWatermark
                         + " must satisfy 0 < low < high <= 1");
             }
+            if (!(maxIndexLoad >= 0.5 && maxIndexLoad <= 1)) {
+                throw new IllegalArgumentException("maximum index load " + maxIndexLoad
+                        + " must be between 0.5 and 1 (the share of the index's slots the store fills)");
+            }
             PageSource source = pageSource != null ? pageSource
                     : confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE;
             long max = maxMemoryLimit > 0 ? maxMemoryLimit : Math.max(4 * memoryLimit, 4L << 30);
@@ -353,7 +379,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             };
             Store store = new Store(new StoreConfig(memoryLimit, max, expectedEntries, pageSize, regionSize,
                     growthFactor, minChunkSize, confined, timeSource, source, policy, highWatermark, lowWatermark,
-                    backgroundMonitor));
+                    maxIndexLoad, backgroundMonitor));
             if (jmxName != null) {
                 try {
                     MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 class EvictionTest {
 
     private static SlabKV store(long limit) {
+        // maxIndexLoad(0.9): the small values must fill the memory before the index stops them
+        // (the workload shift needs pages full of small entries to move).
         return SlabKV.builder().memoryLimit(limit).expectedEntries(50_000).pageSize(64 << 10)
-                .regionSize(1 << 20).backgroundMonitor(false).build();
+                .regionSize(1 << 20).backgroundMonitor(false).maxIndexLoad(0.9).build();
     }
 
     @Test

@@ -136,7 +136,8 @@ class SharedStoreTest extends StoreSpec {
     @Test
     void randomOperationsAgreeWithAHashMapWhileTheMonitorRuns() {
         ManualClock clock = new ManualClock(0);
-        SlabKV kv = open(builder().expectedEntries(24).memoryLimit(8 << 20).timeSource(clock).backgroundMonitor(true));
+        SlabKV kv = open(builder().expectedEntries(24).memoryLimit(8 << 20).timeSource(clock).backgroundMonitor(true)
+                .maxIndexLoad(0.95)); // a key space of 0.9 of the slots, as in the model runs
         new ModelCheck(kv, clock, 6L, (int) (kv.stats().indexSlots() * 0.9)).sweptConcurrently().run(100_000);
         assertTrue(kv.stats().monitorChecks() > 0, "the monitor ran");
     }

@@ -137,7 +137,10 @@ abstract class StoreSpec {
     @MethodSource("modelRuns")
     void randomOperationsAgreeWithAHashMap(long seed, int expectedEntries, double fill, long clockOrigin) {
         ManualClock clock = new ManualClock(clockOrigin);
-        SlabKV kv = open(builder().expectedEntries(expectedEntries).memoryLimit(8 << 20).timeSource(clock));
+        // maxIndexLoad(0.95): key spaces up to 0.9 of the slots, so tiny tables force collisions
+        // and slot reuse; the default mark (0.80) would evict, and the model has no evictions.
+        SlabKV kv = open(builder().expectedEntries(expectedEntries).memoryLimit(8 << 20).timeSource(clock)
+                .maxIndexLoad(0.95));
         int slots = (int) kv.stats().indexSlots();
         int keySpace = Math.max(8, (int) (slots * fill));
         new ModelCheck(kv, clock, seed, keySpace).run(100_000);
@@ -559,12 +562,12 @@ abstract class StoreSpec {
      * Fourteen slots, twelve live keys and two tombstones: no EMPTY slot. maintain() has the cleaner
      * mark the tombstones; putting a removed key back walks the whole table, which cancels those marks
      * (the walk protects itself against a duplicate insert that way). The put must still clean the
-     * tombstones and take a slot, not evict a live entry. Twelve of fourteen stays under the index's
-     * high watermark (90 %), so the monitor evicts nothing either.
+     * tombstones and take a slot, not evict a live entry. The store may fill every slot
+     * ({@code maxIndexLoad(1)}), so the monitor evicts nothing either.
      */
     @Test
     void tombstonesAreCleanedBeforeAnythingIsEvicted() {
-        SlabKV kv = open(builder().expectedEntries(8));
+        SlabKV kv = open(builder().expectedEntries(8).maxIndexLoad(1)); // every slot may hold an entry
         assertEquals(14, kv.stats().indexSlots());
         for (int k = 0; k < 12; k++) {
             kv.put(k, value(30, k));
@@ -939,6 +942,10 @@ abstract class StoreSpec {
             e = assertThrows(IllegalArgumentException.class, () -> open(builder().watermarks(w[0], w[1])));
             assertTrue(e.getMessage().contains("watermarks high " + w[0] + " and low " + w[1]), e.getMessage());
         }
+        for (double load : new double[] {0.49, 1.01, 0, -1, Double.NaN}) {
+            e = assertThrows(IllegalArgumentException.class, () -> open(builder().maxIndexLoad(load)));
+            assertTrue(e.getMessage().contains("maximum index load " + load), e.getMessage());
+        }
         assertThrows(NullPointerException.class, () -> builder().timeSource(null));
         assertThrows(NullPointerException.class, () -> builder().eviction(null));
         assertThrows(NullPointerException.class, () -> builder().pageSource(null));
@@ -1001,7 +1008,7 @@ abstract class StoreSpec {
 
     /** An index of 14 slots holding 12 live entries and 2 tombstones: no EMPTY slot anywhere. */
     final SlabKV storeWithoutEmptySlots() {
-        SlabKV kv = open(builder().expectedEntries(8));
+        SlabKV kv = open(builder().expectedEntries(8).maxIndexLoad(1)); // every slot may hold an entry
         for (int k = 0; k < 14; k++) {
             kv.put(k, value(30, k));
         }

@@ -43,6 +43,9 @@ final class Monitor implements Agent {
     private final OffHeapIndex index;
     private final double high;
     private final double low;
+    /** The index's mark (SlabKV.Builder#maxIndexLoad): above it, evict to {@link #INDEX_STEP} below. */
+    private final double maxIndexLoad;
+    static final double INDEX_STEP = 0.05;
     private long sweepCursor;
     private long lastClean;
     private volatile long checks;
@@ -50,7 +53,8 @@ final class Monitor implements Agent {
     private boolean above;
     private AgentRunner runner;
 
-    Monitor(Store store, Evictor evictor, TombstoneCleaner cleaner, double high, double low) {
+    Monitor(Store store, Evictor evictor, TombstoneCleaner cleaner, double high, double low,
+            double maxIndexLoad) {
         this.store = store;
         this.evictor = evictor;
         this.cleaner = cleaner;
@@ -58,6 +62,7 @@ final class Monitor implements Agent {
         this.index = store.index();
         this.high = high;
         this.low = low;
+        this.maxIndexLoad = maxIndexLoad;
     }
 
     void startDaemon() {
@@ -121,8 +126,9 @@ final class Monitor implements Agent {
             work += evictToLowWatermark(pressure);
         }
         double slots = store.indexPressure();
-        if (slots > high) {
-            work += evictEntries((long) ((slots - low) * index.capacity()));
+        if (slots > maxIndexLoad) {
+            // The index's own mark, not the memory watermarks: SlabKV.Builder#maxIndexLoad says why.
+            work += evictEntries((long) ((slots - (maxIndexLoad - INDEX_STEP)) * index.capacity()));
         }
         boolean nowAbove = store.pressure() > high;
         if (nowAbove != above) {

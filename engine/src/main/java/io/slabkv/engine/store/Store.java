@@ -94,7 +94,7 @@ public final class Store implements SlabKV {
     private final Evictor[] inlineEvictors = new Evictor[8];
     private final Monitor monitor;
     private volatile long memoryLimit;
-    private final double highWatermark;
+    private final double maxIndexLoad;
     private volatile boolean sawTtl;
     private volatile boolean closed;
     // Confined store only (its owner thread alone touches them): chunks retired while a forEach
@@ -149,7 +149,7 @@ public final class Store implements SlabKV {
         this.memoryLimit = memoryLimit;
         this.maxEntryBytes = allocator.maxChunkSize();
         this.policy = config.policy();
-        this.highWatermark = config.highWatermark();
+        this.maxIndexLoad = config.maxIndexLoad();
         for (int i = 0; i < evictions.length; i++) {
             evictions[i] = new LongAdder();
         }
@@ -157,7 +157,7 @@ public final class Store implements SlabKV {
             inlineEvictors[i] = new Evictor(this, (i + 1) * 0x9E3779B97F4A7C15L);
         }
         this.monitor = new Monitor(this, new Evictor(this, 0x5DEECE66DL), cleaner, config.highWatermark(),
-                config.lowWatermark());
+                config.lowWatermark(), config.maxIndexLoad());
         if (config.backgroundMonitor() && !confined) {
             monitor.startDaemon();
         }
@@ -543,12 +543,13 @@ public final class Store implements SlabKV {
             return (int) -(probed + 2);
         }
         puts.increment();
-        if (probed > 1 && entries.sum() + index.tombstones() > index.capacity() * highWatermark) {
+        if (probed > 1 && entries.sum() + index.tombstones() > index.capacity() * maxIndexLoad) {
             // The index is nearly full (entries and tombstones alike take slots): probes end by
-            // overflow counts, and near 100 % load nearly every bucket has overflowed, so every
-            // insert would walk the whole table. Hold it at the high watermark without waiting for
-            // the monitor: evict a batch if entries fill it, and turn tombstones back into EMPTY slots.
-            if (entries.sum() > index.capacity() * highWatermark) {
+            // overflow counts, and the fuller the table the more buckets have overflowed, so every
+            // insert and every miss walks further (SlabKV.Builder#maxIndexLoad says how much). Hold it
+            // at maxIndexLoad without waiting for the monitor: evict a batch if entries fill it, and
+            // turn tombstones back into EMPTY slots.
+            if (entries.sum() > index.capacity() * maxIndexLoad) {
                 evictInline((int) Math.max(8, index.capacity() / 128));
             }
             if (!insideSharedForEach()) {

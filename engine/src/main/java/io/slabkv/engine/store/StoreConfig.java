@@ -8,5 +8,5 @@ import io.slabkv.engine.evict.EvictionPolicy;
 public record StoreConfig(long memoryLimit, long maxMemoryLimit, long expectedEntries, int pageSize, long regionSize,
                           double growthFactor, int minChunkSize, boolean confined, TimeSource timeSource,
                           PageSource pageSource, EvictionPolicy policy, double highWatermark, double lowWatermark,
-                          boolean backgroundMonitor) {
+                          double maxIndexLoad, boolean backgroundMonitor) {
 }
