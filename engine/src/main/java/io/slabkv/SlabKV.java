@@ -4,6 +4,7 @@ import io.slabkv.arena.ConfinedArenaPageSource;
 import io.slabkv.arena.PageSource;
 import io.slabkv.arena.SharedArenaPageSource;
 import io.slabkv.arena.SlabAllocator;
+import io.slabkv.engine.evict.AdmissionWindow;
 import io.slabkv.engine.evict.EvictionPolicy;
 import io.slabkv.engine.evict.SampledLfu;
 import io.slabkv.engine.evict.SampledLru;
@@ -218,6 +219,9 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         TimeSource timeSource = TimeSource.system();
         PageSource pageSource;
         Eviction eviction = Eviction.SIZE_AWARE;
+        Double admissionWindow; // null: the policy's default
+        Boolean frequencySketch; // null: the policy's default
+        boolean adaptiveWindow;
         double highWatermark = 0.90;
         double lowWatermark = 0.85;
         double maxIndexLoad = 0.80;
@@ -307,6 +311,44 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
+        /**
+         * The admission window's share of the store's entries: new entries start in the window and
+         * enter the main region only by beating its eviction victim in frequency when they leave
+         * it (W-TinyLFU, see {@code io.slabkv.engine.evict.AdmissionWindow}); 0 turns the window off
+         * (new entries start in the main region). Default {@value AdmissionWindow#DEFAULT_SHARE} for
+         * {@link Eviction#SIZE_AWARE}, 0 for the sampled LRU and LFU policies. At most
+         * {@value AdmissionWindow#MAX_SHARE}.
+         */
+        public Builder admissionWindow(double share) {
+            this.admissionWindow = share;
+            return this;
+        }
+
+        /**
+         * Whether the store keeps a frequency sketch of its keys (counted when a put inserts a new
+         * key and when an entry is evicted, never on gets or overwrites), which outlives eviction and adds to a window entry's frequency
+         * in the admission duel. It is a {@code long[]} on the Java heap of about 4 bytes per
+         * expected entry (at most 128 MiB), allocated at build time, <b>outside</b> the memory
+         * limit. Default true for {@link Eviction#SIZE_AWARE}, false for the others; it has no use
+         * without an admission window.
+         */
+        public Builder frequencySketch(boolean keep) {
+            this.frequencySketch = keep;
+            return this;
+        }
+
+        /**
+         * Whether the monitor resizes the admission window by hill climbing on the hit ratio
+         * (Caffeine's adaptive window, {@code io.slabkv.engine.evict.WindowClimber}), from the share
+         * set by {@link #admissionWindow} up to {@value AdmissionWindow#MAX_SHARE}; default false. It
+         * helps where recency wins and costs loops (see WindowClimber for the measurements). No
+         * effect without a window, or without a monitor (background or {@link SlabKV#maintain}).
+         */
+        public Builder adaptiveWindow(boolean adaptive) {
+            this.adaptiveWindow = adaptive;
+            return this;
+        }
+
         /** The eviction policy; default {@link Eviction#SIZE_AWARE}. */
         public Builder eviction(Eviction policy) {
             this.eviction = Objects.requireNonNull(policy, "eviction policy is null");
@@ -372,6 +414,13 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
                 throw new IllegalArgumentException("maximum memory limit " + max + " must be at least the memory limit "
                         + memoryLimit);
             }
+            double window = admissionWindow == null
+                    ? (eviction == Eviction.SIZE_AWARE ? AdmissionWindow.DEFAULT_SHARE : 0) : admissionWindow;
+            if (!(window == 0 || (window > 0 && window <= AdmissionWindow.MAX_SHARE))) {
+                throw new IllegalArgumentException("admission window " + admissionWindow
+                        + " must be 0 (no window) or above 0 and at most " + AdmissionWindow.MAX_SHARE);
+            }
+            boolean sketch = frequencySketch != null ? frequencySketch : eviction == Eviction.SIZE_AWARE;
             EvictionPolicy policy = switch (eviction) {
                 case SIZE_AWARE -> new SizeAwarePolicy();
                 case SAMPLED_LRU -> new SampledLru();
@@ -379,7 +428,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             };
             Store store = new Store(new StoreConfig(memoryLimit, max, expectedEntries, pageSize, regionSize,
                     growthFactor, minChunkSize, confined, timeSource, source, policy, highWatermark, lowWatermark,
-                    maxIndexLoad, backgroundMonitor));
+                    maxIndexLoad, backgroundMonitor, window, sketch, adaptiveWindow));
             if (jmxName != null) {
                 try {
                     MBeanServer server = ManagementFactory.getPlatformMBeanServer();

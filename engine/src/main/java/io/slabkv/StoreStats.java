@@ -30,6 +30,9 @@ import io.slabkv.arena.AllocatorStats;
  * @param peakPressure         the highest pressure the monitor saw
  * @param peakReservedBytes    the highest bytesReserved so far
  * @param evictionPolicy       the eviction policy's name
+ * @param sketchBytes          bytes of the key frequency sketch of the admission window (0 without one): a
+ *                             {@code long[]} on the Java heap, <b>not</b> counted in {@code bytesReserved}
+ *                             or against {@code memoryLimit}
  * @param allocator            the entry allocator's own statistics (per size class)
  */
 public record StoreStats(long hits, long misses, long puts, long removes, long expirations, long entries,
@@ -37,7 +40,8 @@ public record StoreStats(long hits, long misses, long puts, long removes, long e
                          long indexSlots, long tombstones, long evictionsPressure, long evictionsInline,
                          long evictionsExpired, long evictionsPageRecycle, long bytesFreed, long pagesRecycled,
                          long regionsReleased, long monitorChecks, double pressure, double peakPressure,
-                         long peakReservedBytes, String evictionPolicy, AllocatorStats allocator) {
+                         long peakReservedBytes, String evictionPolicy, long sketchBytes,
+                         AllocatorStats allocator) {
 
     /** hits / (hits + misses), or 0 before the first get. */
     public double hitRatio() {
@@ -56,10 +60,10 @@ public record StoreStats(long hits, long misses, long puts, long removes, long e
                         + "expirations %,d; evictions %,d (pressure %,d, inline %,d, expired %,d, page recycle %,d), "
                         + "%,d bytes freed, %,d pages recycled, %,d regions released; used %,d / reserved %,d / "
                         + "limit %,d bytes (pressure %.3f, peak %.3f); index %,d slots (%,d bytes, %,d tombstones); "
-                        + "policy %s; monitor checks %,d",
+                        + "policy %s (frequency sketch %,d bytes, on the heap, outside the limit); monitor checks %,d",
                 entries, hits, misses, hitRatio(), puts, removes, expirations, evictions(), evictionsPressure,
                 evictionsInline, evictionsExpired, evictionsPageRecycle, bytesFreed, pagesRecycled, regionsReleased,
                 bytesUsed, bytesReserved, memoryLimit, pressure, peakPressure, indexSlots, indexBytes, tombstones,
-                evictionPolicy, monitorChecks);
+                evictionPolicy, sketchBytes, monitorChecks);
     }
 }

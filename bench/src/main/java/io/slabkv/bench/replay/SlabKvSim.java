@@ -35,7 +35,20 @@ final class SlabKvSim implements SimCache {
      */
     SlabKvSim(Eviction policy, long allocatorBytes, long expectedEntries, int pageSize, int maxValue, int maintainEvery) {
         long limit = indexBytes(expectedEntries) + allocatorBytes;
-        this.kv = SlabKV.builder()
+        SlabKV.Builder b = SlabKV.builder();
+        // Per-part measurements of the size-aware policy (issue 4): -Dslabkv.replay.window=SHARE
+        // (0: no admission window), -Dslabkv.replay.sketch=true|false and
+        // -Dslabkv.replay.adaptive=true|false; unset: the defaults.
+        if (policy == Eviction.SIZE_AWARE && System.getProperty("slabkv.replay.window") != null) {
+            b.admissionWindow(Double.parseDouble(System.getProperty("slabkv.replay.window")));
+        }
+        if (policy == Eviction.SIZE_AWARE && System.getProperty("slabkv.replay.sketch") != null) {
+            b.frequencySketch(Boolean.parseBoolean(System.getProperty("slabkv.replay.sketch")));
+        }
+        if (policy == Eviction.SIZE_AWARE && System.getProperty("slabkv.replay.adaptive") != null) {
+            b.adaptiveWindow(Boolean.parseBoolean(System.getProperty("slabkv.replay.adaptive")));
+        }
+        this.kv = b
                 .memoryLimit(limit)
                 .maxMemoryLimit(limit) // the default, 4 GiB or more, sizes page tables for a million 4 KiB pages
                 .expectedEntries(expectedEntries)

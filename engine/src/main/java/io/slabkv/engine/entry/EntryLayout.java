@@ -11,7 +11,8 @@ import java.lang.invoke.VarHandle;
  *  byte 0                       4              6                8                     8 or 16
  *  +-+--------------------------+--------------+----------------+---------------------+-----+-------+
  *  |T| value length (31 bits)   | key length   | access hint    | expiry (i64), only  | key | value |
- *  | |                          | (u16)        | freq:4 tick:12 | if T (HAS_TTL) set  |     |       |
+ *  | |                          | (u16)        | freq:4 W:1     | if T (HAS_TTL) set  |     |       |
+ *  | |                          |              | tick:11        |                     |     |       |
  *  +-+--------------------------+--------------+----------------+---------------------+-----+-------+
  *   bit 31 of the first int: T = the entry has a TTL
  * </pre>
@@ -22,8 +23,9 @@ import java.lang.invoke.VarHandle;
  *       eviction precision). A new value is a new entry. So a reader inside an epoch critical
  *       section copies from memory nobody writes: no torn value is possible, and no version word
  *       is needed.</li>
- *   <li>The access hint: {@code freq} is a 4-bit logarithmic access counter, {@code tick} the
- *       low 12 bits of the store's eviction clock at the last access (see {@code AccessClock}).</li>
+ *   <li>The access hint: {@code freq} is a 4-bit logarithmic access counter, {@code W} marks an
+ *       entry still in the admission window, {@code tick} is the low 11 bits of the store's
+ *       eviction clock at the last access (see {@code AccessClock}).</li>
  *   <li>{@code expiry} is an absolute deadline on the store's {@code TimeSource}, in nanoseconds;
  *       entries without a TTL do not carry it, so their header is 8 bytes.</li>
  *   <li>All fields are little-endian; chunk offsets are 8-byte aligned.</li>
@@ -70,7 +72,7 @@ public final class EntryLayout {
         return (long) LONG.get(page, entry + EXPIRY);
     }
 
-    /** The access hint: {@code freq << 12 | tick}. */
+    /** The access hint: {@code freq << 12 | W << 11 | tick}. */
     public static int access(MemorySegment page, long entry) {
         return Short.toUnsignedInt((short) SHORT.get(page, entry + ACCESS));
     }

@@ -11,11 +11,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <pre>
  *  access hint (16 bits, in the entry header)
- *  15      12 11                     0
- *  +---------+------------------------+
- *  | freq:4  | tick: clock mod 4096   |
- *  +---------+------------------------+
+ *  15      12  11  10                 0
+ *  +---------+---+--------------------+
+ *  | freq:4  | W | tick: clock mod 2048|
+ *  +---------+---+--------------------+
  * </pre>
+ *
+ * {@code W} marks an entry still in the admission window (see {@link AdmissionWindow}): set when a
+ * store with a window writes a new entry, cleared when the entry is admitted to the main region. A
+ * read keeps it as it is. It took the top bit of the tick, which now wraps after 2048 ticks (eight
+ * turnovers of the store) instead of 4096: an entry unread that long is long gone from any store at
+ * its limit, and {@link #decayedFrequency} has halved its count by then.
  *
  * {@code freq} is a logarithmic counter: an access bumps it with probability
  * {@code 2^-(freq / 2)}, so it saturates near 500 accesses and a hot entry stops writing its header
@@ -24,7 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AccessClock {
 
-    public static final int TICK_MASK = 0xFFF;
+    public static final int TICK_MASK = 0x7FF;
+    /** The admission-window bit. */
+    public static final int WINDOW = 0x800;
     public static final int MAX_FREQ = 15;
     /**
      * Ticks of age that halve a frequency: four turnovers of the store. It was 32, an eighth of a
@@ -47,7 +55,7 @@ public final class AccessClock {
     private long evictions; // written by evicting threads racily: only the period matters
     private volatile long period = 64;
 
-    /** The current tick (low 12 bits used). */
+    /** The current tick (low 11 bits used). */
     public int now() {
         return tick;
     }
@@ -78,6 +86,24 @@ public final class AccessClock {
         return tick & TICK_MASK;
     }
 
+    /** The hint of a new entry that enters the admission window. */
+    public int freshInWindow() {
+        return WINDOW | (tick & TICK_MASK);
+    }
+
+    /** Whether the hint marks an entry still in the admission window. */
+    public static boolean inWindow(int hint) {
+        return (hint & WINDOW) != 0;
+    }
+
+    /**
+     * The hint of an entry admitted from the window to the main region: its frequency kept, the
+     * window bit cleared and its tick now, as if just moved to the head of the main region.
+     */
+    public int admitted(int hint) {
+        return (hint & ~(WINDOW | TICK_MASK)) | (tick & TICK_MASK);
+    }
+
     /**
      * The hint after one more access: the current tick, and the frequency bumped with probability
      * {@code 2^-(freq / 2)} (always below 2, never at {@value #MAX_FREQ}). Equal to {@code hint}
@@ -95,10 +121,10 @@ public final class AccessClock {
         // Each (x - 1) >>> 31 below is 1 exactly when x is 0 or negative (x is at least -15):
         // inc = (f < MAX_FREQ) & (draw == 0).
         int inc = ((f - MAX_FREQ) >>> 31) & ((draw - 1) >>> 31);
-        return (f + inc) << 12 | t;
+        return (f + inc) << 12 | (hint & WINDOW) | t;
     }
 
-    /** Ticks since the hint's last access, 0 to 4095. */
+    /** Ticks since the hint's last access, 0 to 2047. */
     public int age(int hint) {
         return (tick - hint) & TICK_MASK;
     }

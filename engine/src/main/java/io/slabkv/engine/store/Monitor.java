@@ -117,6 +117,7 @@ final class Monitor implements Agent {
 
     private int work(boolean throttled) {
         checks++;
+        store.climbWindow();
         int work = 0;
         double pressure = store.pressure();
         if (pressure > peakPressure) {
@@ -152,7 +153,7 @@ final class Monitor implements Agent {
     }
 
     private int evictToLowWatermark(double pressure) {
-        store.clock().scaleTo(store.entryCount());
+        store.scaleToEntries();
         long target = (long) ((pressure - low) * store.memoryLimit());
         long freed = 0;
         int evicted = 0;

@@ -13,7 +13,10 @@ import io.slabkv.arena.SharedSlabAllocator;
 import io.slabkv.arena.SlabAllocator;
 import io.slabkv.engine.entry.EntryLayout;
 import io.slabkv.engine.evict.AccessClock;
+import io.slabkv.engine.evict.AdmissionWindow;
 import io.slabkv.engine.evict.EvictionPolicy;
+import io.slabkv.engine.evict.FrequencySketch;
+import io.slabkv.engine.evict.WindowClimber;
 import io.slabkv.engine.index.GracePeriod;
 import io.slabkv.engine.index.KeyHash;
 import io.slabkv.engine.index.OffHeapIndex;
@@ -86,6 +89,12 @@ public final class Store implements SlabKV {
     private final int maxEntryBytes;
     private final EvictionPolicy policy;
     private final AccessClock accessClock = new AccessClock();
+    /** Key history that outlives eviction (counted on inserts of new keys and on evictions, never on gets), or null. */
+    private final FrequencySketch sketch;
+    /** The admission window new entries start in, or null: then they start in the main region. */
+    private final AdmissionWindow window;
+    /** Sizes the window from the monitor's cycle; null without a window or when it stays fixed. */
+    private final WindowClimber climber;
     /**
      * Evictors for puts that evict on their own thread, striped by thread id and used under their
      * monitor (a slow path: the store is at its limit). Not a ThreadLocal: its values would keep a
@@ -150,6 +159,9 @@ public final class Store implements SlabKV {
         this.maxEntryBytes = allocator.maxChunkSize();
         this.policy = config.policy();
         this.maxIndexLoad = config.maxIndexLoad();
+        this.sketch = config.frequencySketch() ? new FrequencySketch(config.expectedEntries()) : null;
+        this.window = config.admissionWindow() > 0 ? new AdmissionWindow(config.admissionWindow(), sketch) : null;
+        this.climber = window != null && config.adaptiveWindow() ? new WindowClimber(window) : null;
         for (int i = 0; i < evictions.length; i++) {
             evictions[i] = new LongAdder();
         }
@@ -495,7 +507,8 @@ public final class Store implements SlabKV {
         try {
             MemorySegment page = allocator.segment(h);
             long e = allocator.offset(h);
-            long k = EntryLayout.writeHeader(page, e, klen, (int) vlen, ttl, expiry, accessClock.fresh());
+            long k = EntryLayout.writeHeader(page, e, klen, (int) vlen, ttl, expiry,
+                    window != null ? accessClock.freshInWindow() : accessClock.fresh());
             if (key == null) {
                 EntryLayout.writeLongKey(page, k, longKey);
             } else {
@@ -645,6 +658,12 @@ public final class Store implements SlabKV {
                 // CAS EMPTY -> FULL: the insert's linearization point; publishes the entry bytes.
                 if (index.casSlot(free, SlotWord.EMPTY, word)) {
                     entries.increment();
+                    if (sketch != null) {
+                        // A new key (in cache-aside use, a miss): the history admission weighs. Only
+                        // inserts: a put that overwrites a present key has its entry's own hint, and
+                        // counting it too cost putOverwrite 25-35 % (a random sketch line per put).
+                        sketch.increment(hash);
+                    }
                     return walked;
                 }
                 index.addOverflow(home, target, -1);
@@ -743,9 +762,14 @@ public final class Store implements SlabKV {
         long h = SlotWord.handle(word);
         long hash = hashOfEntry(h);
         int bytes = allocator.chunkSize(h);
+        int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
         // CAS FULL -> TOMBSTONE: fails if a put, remove or another evictor got there first.
         if (!index.casSlot(slot, word, SlotWord.TOMBSTONE)) {
             return 0;
+        }
+        if (sketch != null) {
+            // What the entry's reads taught, kept for the key's next stay.
+            sketch.raise(hash, AccessClock.decayedFrequency(hint, accessClock.age(hint)));
         }
         index.addOverflow(index.home(hash), OffHeapIndex.bucketOf(slot), -1);
         index.tombstoneAdded();
@@ -842,6 +866,50 @@ public final class Store implements SlabKV {
 
     AccessClock clock() {
         return accessClock;
+    }
+
+    /** The admission window, or null when new entries start in the main region. */
+    AdmissionWindow window() {
+        return window;
+    }
+
+    /** One step of the window's hill climbing, from the monitor's cycle (see {@link WindowClimber}). */
+    void climbWindow() {
+        if (climber != null) {
+            climber.observe(hits.sum(), misses.sum(), entries.sum());
+        }
+    }
+
+    /** Scales the eviction clock and the sketch's halving period to the entries held now. */
+    void scaleToEntries() {
+        long n = entries.sum();
+        accessClock.scaleTo(n);
+        if (sketch != null) {
+            sketch.scaleTo(n);
+        }
+    }
+
+    /**
+     * The frequency an admission duel compares for the entry {@code word} names (see
+     * {@link AdmissionWindow#frequency}). Inside a critical section, with the entry linked.
+     */
+    int admissionFrequency(long word) {
+        long h = SlotWord.handle(word);
+        int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
+        return window.frequency(hint, accessClock.age(hint), sketch == null ? 0 : hashOfEntry(h));
+    }
+
+    /**
+     * Moves the window entry {@code word} names to the main region: clears its window bit. A plain
+     * store of the hint, racy like every hint write (see EntryLayout): a get writing the hint at the
+     * same moment may put the bit back (the entry duels again later) or lose its frequency bump.
+     * Inside a critical section, with the entry linked (its chunk cannot be reused meanwhile).
+     */
+    void admit(long word) {
+        long h = SlotWord.handle(word);
+        MemorySegment page = allocator.segment(h);
+        long e = allocator.offset(h);
+        EntryLayout.access(page, e, accessClock.admitted(EntryLayout.access(page, e)));
     }
 
     long entryCount() {
@@ -1084,7 +1152,7 @@ public final class Store implements SlabKV {
                 evictions[EvictionCause.EXPIRY.ordinal()].sum(), evictions[EvictionCause.PAGE_RECYCLE.ordinal()].sum(),
                 bytesFreed.sum(), pagesRecycled.sum(), a.regionsReleased(), monitor.checks(),
                 (double) (a.usedBytes() + indexBytes) / memoryLimit, monitor.peakPressure(),
-                (a.peakReservedBytes() + indexBytes), policy.name(), a);
+                (a.peakReservedBytes() + indexBytes), policy.name(), sketch == null ? 0 : sketch.byteSize(), a);
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
  * {@link AccessClock#touched} is arithmetic without branches; these pin its rule: the tick is always
  * brought to now; the frequency rises always below 2, never at the maximum, and otherwise with
  * probability {@code 2^-(freq / 2)}; and an access that changes nothing returns the hint itself (the
- * caller's cue to skip the write).
+ * caller's cue to skip the write); the admission window's bit stays as it was. Ticks are 11 bits
+ * (bit 11 is the window bit).
  */
 class AccessClockTest {
 
@@ -22,7 +23,7 @@ class AccessClockTest {
         AccessClock clock = new AccessClock();
         for (int f = 0; f < 2; f++) {
             for (int i = 0; i < 1_000; i++) {
-                assertEquals(hint(f + 1, clock.now()), clock.touched(hint(f, 0xABC)));
+                assertEquals(hint(f + 1, clock.now()), clock.touched(hint(f, 0x2BC)));
             }
         }
     }
@@ -53,6 +54,18 @@ class AccessClockTest {
             double sd = Math.sqrt(draws * p * (1 - p));
             assertTrue(Math.abs(rises - draws * p) < 6 * sd + 1,
                     "frequency " + f + ": " + rises + " rises in " + draws + " accesses, expected about " + draws * p);
+        }
+    }
+
+    @Test
+    void anAccessKeepsTheWindowBit() {
+        AccessClock clock = new AccessClock();
+        for (int f = 0; f <= AccessClock.MAX_FREQ; f++) {
+            int in = clock.touched(AccessClock.WINDOW | hint(f, 0x123));
+            int out = clock.touched(hint(f, 0x123));
+            assertTrue(AccessClock.inWindow(in), "window entry at frequency " + f + " left the window on a read");
+            assertTrue(!AccessClock.inWindow(out), "main entry at frequency " + f + " entered the window on a read");
+            assertEquals(clock.now() & AccessClock.TICK_MASK, in & AccessClock.TICK_MASK);
         }
     }
 }
