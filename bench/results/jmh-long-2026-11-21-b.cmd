@@ -1,0 +1,1 @@
+./slabkv bench 'store\.(SlabKV|SlabKVHugePages|ChronicleMap|Ohc)Benchmark\.(getHit|getMiss|putOverwrite)$' -p entries=1000000 -p valueSize=100 -p keys=uniform -f 2 -wi 2 -w 2s -i 5 -r 3s -prof gc -rf json -rff bench/results/jmh-long-2026-11-21-b.json
