@@ -123,7 +123,11 @@ public final class FrequencySketch {
     /** The estimated level of the key with this hash, 0 to {@value #MAX_LEVEL}. */
     public int frequency(long hash) {
         long x = mix(hash);
-        int base = base(x);
+        return level(base(x), x);
+    }
+
+    /** The smallest of the key's four counters (count-min). */
+    private int level(int base, long x) {
         int min = MAX_LEVEL;
         for (int d = 0; d < 4; d++) {
             min = Math.min(min, (int) (table[word(base, x, d)] >>> shift(x, d)) & 15);
@@ -138,10 +142,7 @@ public final class FrequencySketch {
     public int increment(long hash) {
         long x = mix(hash);
         int base = base(x);
-        int min = MAX_LEVEL;
-        for (int d = 0; d < 4; d++) {
-            min = Math.min(min, (int) (table[word(base, x, d)] >>> shift(x, d)) & 15);
-        }
+        int min = level(base, x);
         if (min == MAX_LEVEL
                 || (min >= 2 && (ThreadLocalRandom.current().nextInt() & ((1 << (min >> 1)) - 1)) != 0)) {
             return min;

@@ -151,8 +151,13 @@ final class Evictor {
         long h = SlotWord.handle(w);
         int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
         int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
+        return rank(hint, allocator.sizeClasses().chunkSize(Math.max(0, c)));
+    }
+
+    /** {@link #score(long)} from an access hint already read and the entry's chunk size. */
+    private double rank(int hint, int bytes) {
         int age = clock.age(hint);
-        double score = policy.score(hint, age, allocator.sizeClasses().chunkSize(Math.max(0, c)));
+        double score = policy.score(hint, age, bytes);
         if (window == null || !AccessClock.inWindow(hint)) {
             return score;
         }
@@ -168,27 +173,21 @@ final class Evictor {
      * section, with the entry linked.
      */
     private double ranked(long w, int hint, int bytes) {
-        int age = clock.age(hint);
-        double score = policy.score(hint, age, bytes);
-        if (window == null || !AccessClock.inWindow(hint)) {
-            return score;
-        }
-        if (age < window.ticks()) {
-            return score + IN_WINDOW;
-        }
-        if (window.admits(store.admissionFrequency(w), victimFrequency)) {
+        if (window != null && AccessClock.inWindow(hint) && clock.age(hint) >= window.ticks()
+                && window.admits(store.admissionFrequency(w, hint), victimFrequency)) {
             store.admit(w);
             return policy.score(hint, 0, bytes);
         }
-        return score - NOT_ADMITTED;
+        return rank(hint, bytes);
     }
 
     /** Remembers the duel frequency of a main-region victim about to be evicted. Inside a critical section. */
     private void noteVictim(long w) {
         if (window != null) {
             long h = SlotWord.handle(w);
-            if (!AccessClock.inWindow(EntryLayout.access(allocator.segment(h), allocator.offset(h)))) {
-                victimFrequency = store.admissionFrequency(w);
+            int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
+            if (!AccessClock.inWindow(hint)) {
+                victimFrequency = store.admissionFrequency(w, hint);
             }
         }
     }

@@ -762,13 +762,14 @@ public final class Store implements SlabKV {
         long h = SlotWord.handle(word);
         long hash = hashOfEntry(h);
         int bytes = allocator.chunkSize(h);
-        int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
         // CAS FULL -> TOMBSTONE: fails if a put, remove or another evictor got there first.
         if (!index.casSlot(slot, word, SlotWord.TOMBSTONE)) {
             return 0;
         }
         if (sketch != null) {
-            // What the entry's reads taught, kept for the key's next stay.
+            // What the entry's reads taught, kept for the key's next stay. Still safe to read: the
+            // chunk is retired below, and freed only after this critical section.
+            int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
             sketch.raise(hash, AccessClock.decayedFrequency(hint, accessClock.age(hint)));
         }
         index.addOverflow(index.home(hash), OffHeapIndex.bucketOf(slot), -1);
@@ -890,12 +891,12 @@ public final class Store implements SlabKV {
     }
 
     /**
-     * The frequency an admission duel compares for the entry {@code word} names (see
-     * {@link AdmissionWindow#frequency}). Inside a critical section, with the entry linked.
+     * The frequency an admission duel compares for the entry {@code word} names, whose access hint
+     * the caller has just read (see {@link AdmissionWindow#frequency}). Inside a critical section,
+     * with the entry linked.
      */
-    int admissionFrequency(long word) {
+    int admissionFrequency(long word, int hint) {
         long h = SlotWord.handle(word);
-        int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
         return window.frequency(hint, accessClock.age(hint), sketch == null ? 0 : hashOfEntry(h));
     }
 
