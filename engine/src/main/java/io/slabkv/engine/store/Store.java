@@ -314,27 +314,56 @@ public final class Store implements SlabKV {
         }
     }
 
+    /**
+     * The get path. It walks the buckets itself instead of calling {@link #find}, on purpose: C2
+     * inlines a callee only while the callee's own compiled code is under {@code InlineSmallCode}
+     * (2,500 bytes), and find, hot on its own, compiles to 5-7 KB (the seven-slot match, bounds
+     * checks and their slow paths), so read called it ("already compiled into a big method" in
+     * -XX:+LogCompilation) unless read happened to compile first: a race between JVM launches. A
+     * get at 1M entries with find called costs 340-430 ns, with this loop 240-250 ns (same build
+     * otherwise, alternating launches; bench/results/NOTES.md, "A get's instruction budget"). The
+     * loop is find's; what it calls (matchTag, keyEquals, expired, copyOut) compiles small and
+     * inlines.
+     */
     private int read(long hash, MemorySegment key, long longKey, int klen, MemorySegment dst) {
         ReadGuard guard = enterOpen();
         try {
-            long word = find(hash, key, longKey, klen);
-            if (word == SlotWord.EMPTY) {
-                misses.increment();
-                return MISS;
+            long tag = SlotWord.tag(hash);
+            long b = index.home(hash);
+            for (long n = index.buckets(); n > 0; n--) {
+                for (int m = index.matchTag(b, tag); m != 0; m &= m - 1) {
+                    long w = index.laSlot(OffHeapIndex.slot(b, Integer.numberOfTrailingZeros(m)));
+                    if (SlotWord.tagOf(w) == tag && keyEquals(SlotWord.handle(w), key, longKey, klen)) {
+                        return expired(SlotWord.handle(w)) ? miss() : copyOut(SlotWord.handle(w), klen, dst);
+                    }
+                }
+                if (index.laOverflow(b) == 0) {
+                    break;
+                }
+                b = index.next(b);
             }
-            long h = SlotWord.handle(word);
-            MemorySegment page = allocator.segment(h);
-            long e = allocator.offset(h);
-            int vlen = EntryLayout.valueLength(page, e);
-            if (vlen <= dst.byteSize()) {
-                MemorySegment.copy(page, EntryLayout.keyOffset(page, e) + klen, dst, 0, vlen);
-            }
-            touch(page, e);
-            hits.increment();
-            return vlen;
+            return miss();
         } finally {
             guard.exit();
         }
+    }
+
+    private int miss() {
+        misses.increment();
+        return MISS;
+    }
+
+    /** A hit: copies the value into dst when it fits, records the access, returns its length. */
+    private int copyOut(long h, int klen, MemorySegment dst) {
+        MemorySegment page = allocator.segment(h);
+        long e = allocator.offset(h);
+        int vlen = EntryLayout.valueLength(page, e);
+        if (vlen <= dst.byteSize()) {
+            MemorySegment.copy(page, EntryLayout.keyOffset(page, e) + klen, dst, 0, vlen);
+        }
+        touch(page, e);
+        hits.increment();
+        return vlen;
     }
 
     @Override
@@ -385,14 +414,14 @@ public final class Store implements SlabKV {
 
     /**
      * Records a read in the entry's access hint. Writes the entry's own header (never the index or
-     * a shared word), and only when the hint changes: at most once per eviction tick, plus rare
-     * frequency bumps; a hot entry's header is not written at all once its count saturates.
+     * a shared word), and only on its first two reads and its first read in each eviction tick
+     * (see {@link AccessClock#needsTouch}): a store that is not evicting writes no header at all
+     * once its entries have been read twice.
      */
     private void touch(MemorySegment page, long e) {
         int hint = EntryLayout.access(page, e);
-        int next = accessClock.touched(hint);
-        if (next != hint) {
-            EntryLayout.access(page, e, next);
+        if (AccessClock.needsTouch(hint, accessClock.now())) {
+            EntryLayout.access(page, e, accessClock.touched(hint));
         }
     }
 

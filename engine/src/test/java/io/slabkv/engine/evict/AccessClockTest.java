@@ -68,4 +68,33 @@ class AccessClockTest {
             assertEquals(clock.now() & AccessClock.TICK_MASK, in & AccessClock.TICK_MASK);
         }
     }
+
+    /**
+     * A get writes the header only when {@link AccessClock#needsTouch} says so: its first two reads
+     * (frequency below 2), and its first read in a later tick. Every other read of the same tick
+     * writes nothing, whatever the frequency and the window bit. The tick compare spans the clock's
+     * wrap (ticks are compared modulo 2048).
+     */
+    @Test
+    void aReadWritesOnItsFirstTwoReadsAndOncePerTick() {
+        AccessClock clock = new AccessClock();
+        for (int window = 0; window <= AccessClock.WINDOW; window += AccessClock.WINDOW) {
+            for (int f = 0; f <= AccessClock.MAX_FREQ; f++) {
+                int now = clock.now();
+                int same = window | hint(f, now & AccessClock.TICK_MASK);
+                assertEquals(f < 2, AccessClock.needsTouch(same, now), "frequency " + f + ", same tick");
+                int older = window | hint(f, (now - 1) & AccessClock.TICK_MASK);
+                assertTrue(AccessClock.needsTouch(older, now), "frequency " + f + ", an older tick");
+                assertTrue(AccessClock.needsTouch(window | hint(f, (now + 2047) & AccessClock.TICK_MASK), now + 2048),
+                        "a tick one behind across the wrap");
+                assertEquals(f < 2, AccessClock.needsTouch(same, now + 2048), "a full wrap is the same tick");
+            }
+        }
+        // What touched makes of a hint that needs a touch is a hint that needs none (above 1), so a
+        // second read in the same tick writes nothing.
+        for (int f = 1; f <= AccessClock.MAX_FREQ; f++) {
+            int next = clock.touched(hint(f, 0x123));
+            assertTrue(!AccessClock.needsTouch(next, clock.now()), "frequency " + f + " touched still needs a touch");
+        }
+    }
 }
