@@ -15,6 +15,8 @@ public final class VictimPool {
     private final long[] words = new long[SIZE];
     private final double[] scores = new double[SIZE];
     private int size;
+    /** Index of the highest score kept; valid while the pool is full. */
+    private int worst;
 
     /** Offers a candidate; keeps it if the pool has room or it beats the worst kept. */
     public void offer(long slot, long word, double score) {
@@ -22,6 +24,9 @@ public final class VictimPool {
             if (slots[i] == slot) {
                 words[i] = word;
                 scores[i] = score;
+                if (size == SIZE) {
+                    findWorst();
+                }
                 return;
             }
         }
@@ -29,19 +34,30 @@ public final class VictimPool {
             slots[size] = slot;
             words[size] = word;
             scores[size++] = score;
+            if (size == SIZE) {
+                findWorst();
+            }
             return;
         }
-        int worst = 0;
-        for (int i = 1; i < SIZE; i++) {
-            if (scores[i] > scores[worst]) {
-                worst = i;
-            }
-        }
+        // Full: the worst is known, so most offers (an evictor offers every entry it samples to its
+        // class's pool, see ClassPools) cost one comparison here.
         if (score < scores[worst]) {
             slots[worst] = slot;
             words[worst] = word;
             scores[worst] = score;
+            findWorst();
         }
+    }
+
+    /** Sets {@code worst} to the index of the highest score kept (the pool is full). */
+    private void findWorst() {
+        int w = 0;
+        for (int i = 1; i < SIZE; i++) {
+            if (scores[i] > scores[w]) {
+                w = i;
+            }
+        }
+        worst = w;
     }
 
     public boolean isEmpty() {

@@ -5,6 +5,7 @@ import io.slabkv.arena.SlabAllocator;
 import io.slabkv.engine.entry.EntryLayout;
 import io.slabkv.engine.evict.AccessClock;
 import io.slabkv.engine.evict.AdmissionWindow;
+import io.slabkv.engine.evict.ClassPools;
 import io.slabkv.engine.evict.EvictionPolicy;
 import io.slabkv.engine.evict.VictimPool;
 import io.slabkv.engine.index.OffHeapIndex;
@@ -58,10 +59,9 @@ final class Evictor {
      * entry leaving the window has to beat (see {@link #ranked}).
      */
     private int victimFrequency;
-    // makeRoom's memory, kept across calls: candidates of the class it last made room for, and rings
-    // of the latest ROOM_MEMORY scores sampled (all classes) and of other classes' pages and scores.
-    private final VictimPool own = new VictimPool();
-    private int ownClass = -2;
+    // makeRoom's memory, kept across calls: the best candidates sampled of every class, and rings of
+    // the latest ROOM_MEMORY scores sampled (all classes) and of other classes' pages and scores.
+    private final ClassPools classPools;
     private final double[] sampledScores = new double[ROOM_MEMORY];
     private long sampled; // scores ever written to the ring
     private final int[] otherPages = new int[ROOM_MEMORY];
@@ -84,6 +84,7 @@ final class Evictor {
         this.clock = store.clock();
         this.window = store.window();
         this.seed = seed | 1;
+        this.classPools = new ClassPools(allocator.sizeClasses().count());
     }
 
     private long random() {
@@ -253,7 +254,9 @@ final class Evictor {
      * evictor remembers {@value #ROOM_MEMORY} recent scores, {@value #ROOM_ROUNDS} before; more until
      * {@value #ROOM_OWN} candidates of {@code sizeClass} are at hand). Candidates and scores carry over
      * between calls: a fresh sample of 8 rounds per eviction (160 entry headers, a cache miss each)
-     * made a put at the limit cost about 1.3 us. The best candidate of
+     * made a put at the limit cost about 1.3 us. Every sampled entry is offered to the pool of its
+     * own class ({@link ClassPools}), so each class's candidates are the best of everything sampled
+     * lately, not only of the rounds since the last put of another class. The best candidate of
      * {@code sizeClass} goes unless more than {@value #STARVING_RANK} of the recent samples are colder:
      * then the class is short of memory that colder entries of other classes hold, and the page with
      * the fewest live chunks, among a few sampled pages of the class of the coldest candidate, is
@@ -270,10 +273,7 @@ final class Evictor {
      */
     long makeRoom(int sizeClass, EvictionCause cause) {
         store.scaleToEntries(); // the monitor may not run often enough to do it
-        if (sizeClass != ownClass) {
-            own.clear();
-            ownClass = sizeClass;
-        }
+        VictimPool own = classPools.of(sizeClass);
         for (int attempt = 0; attempt < 4; attempt++) {
             int victimClass = -1;
             ReadGuard guard = store.enterOpen(); // one short critical section per attempt, as in evict
@@ -282,7 +282,7 @@ final class Evictor {
                 for (int r = 0; r < rounds || (own.size() < ROOM_OWN && r < ROOM_ROUNDS_MAX); r++) {
                     sampleForRoom(sizeClass);
                 }
-                int best = freshBest();
+                int best = freshBest(own);
                 long seen = Math.min(others, ROOM_MEMORY);
                 if (best >= 0 && (seen == 0 || rank(own.score(best)) <= STARVING_RANK)) {
                     long slot = own.slot(best);
@@ -327,7 +327,7 @@ final class Evictor {
      * earlier calls, so one whose slot changed since it was sampled is dropped, and one read since
      * is re-scored (and re-offered) before the best is chosen. Inside a critical section.
      */
-    private int freshBest() {
+    private int freshBest(VictimPool own) {
         for (int tries = 0; tries < VictimPool.SIZE; tries++) {
             int best = own.best();
             if (best < 0) {
@@ -362,9 +362,9 @@ final class Evictor {
     }
 
     /**
-     * One sampling round for {@link #makeRoom}: candidates of {@code sizeClass} go to {@code own},
-     * every score to the ring {@code sampledScores}, the others' pages and scores to the rings
-     * {@code otherPages} and {@code otherScores}.
+     * One sampling round for {@link #makeRoom}: every candidate to the pool of its class
+     * ({@link ClassPools}), every score to the ring {@code sampledScores}, the pages and scores of
+     * classes other than {@code sizeClass} to the rings {@code otherPages} and {@code otherScores}.
      */
     private void sampleForRoom(int sizeClass) {
         int n = gather();
@@ -379,9 +379,8 @@ final class Evictor {
             // over many classes) lost 4.4 points of object hit ratio against 0.0.
             double plain = policy.score(hint, clock.age(hint), bytes);
             sampledScores[(int) (sampled++ % ROOM_MEMORY)] = plain;
-            if (c == sizeClass) {
-                own.offer(roundSlots[i], roundWords[i], score);
-            } else {
+            classPools.of(c).offer(roundSlots[i], roundWords[i], score);
+            if (c != sizeClass) {
                 int at = (int) (others++ % ROOM_MEMORY);
                 otherPages[at] = (int) (SlotWord.handle(roundWords[i]) >>> allocator.pageShift());
                 otherScores[at] = plain;
