@@ -1,0 +1,1 @@
+./slabkv bench 'store\.(SlabKV|ChronicleMap|Ohc|ConcurrentHashMap)Benchmark\.(getHit|getMiss|putOverwrite|putNewThenRemove)(2T)?$' -p entries=1000000 -p valueSize=100 -p keys=uniform -f 1 -wi 2 -w 2s -i 4 -r 2s -prof gc   # at 2d72351, 22:42-22:50, quiet machine (nothing else running)

@@ -1,0 +1,1 @@
+./slabkv bench 'store\.(SlabKV|SlabKVHugePages|ChronicleMap|Ohc)Benchmark\.(getHit|getMiss|putOverwrite)$' -p entries=1000000 -p valueSize=100 -p keys=uniform -f 2 -wi 2 -w 2s -i 5 -r 3s -prof gc   # at 14e63ee, 22:05-22:15, a helper's trace replay on the other core
