@@ -1,0 +1,1 @@
+./slabkv bench 'store\..*Benchmark\.((getHit|getMiss|putOverwrite|mixed90|mixed50)(2T)?|getHitSample)$' -p entries=1000000 -p valueSize=100 -p keys=uniform,zipf -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc -rf json -rff bench/results/jmh-2026-11-21-d.json   # at 2d72351, 22:50-23:06, quiet machine
