@@ -1,0 +1,1 @@
+./slabkv bench 'evict\..*\.(put|put2T|getOrLoad)$' -f 3 -wi 2 -w 1s -i 3 -r 2s -prof gc -rf json -rff bench/results/jmh-evict-2026-11-21-e.json   # at 52a0229 (engine as 2d72351), 23:24-23:36, quiet machine
