@@ -152,17 +152,20 @@ final class Evictor {
         long h = SlotWord.handle(w);
         int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
         int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
-        return rank(hint, allocator.sizeClasses().chunkSize(Math.max(0, c)));
+        return windowShifted(hint, plainScore(hint, allocator.sizeClasses().chunkSize(Math.max(0, c))));
     }
 
-    /** {@link #score(long)} from an access hint already read and the entry's chunk size. */
-    private double rank(int hint, int bytes) {
-        int age = clock.age(hint);
-        double score = policy.score(hint, age, bytes);
+    /** The policy's own score of an entry with this access hint and chunk size. */
+    private double plainScore(int hint, int bytes) {
+        return policy.score(hint, clock.age(hint), bytes);
+    }
+
+    /** {@link #score(long)} from an access hint already read and the policy's score {@code plain}. */
+    private double windowShifted(int hint, double plain) {
         if (window == null || !AccessClock.inWindow(hint)) {
-            return score;
+            return plain;
         }
-        return age < window.ticks() ? score + IN_WINDOW : score - NOT_ADMITTED;
+        return clock.age(hint) < window.ticks() ? plain + IN_WINDOW : plain - NOT_ADMITTED;
     }
 
     /**
@@ -171,15 +174,15 @@ final class Evictor {
      * {@link AdmissionWindow#ticks()} ticks, it is admitted to the main region (its window bit
      * cleared) if its frequency beats that of the main region's latest victim; else it ranks ahead of
      * every main-region entry, to be evicted next. Each sampling of it duels again. Inside a critical
-     * section, with the entry linked.
+     * section, with the entry linked; {@code plain} is {@link #plainScore}.
      */
-    private double ranked(long w, int hint, int bytes) {
+    private double ranked(long w, int hint, int bytes, double plain) {
         if (window != null && AccessClock.inWindow(hint) && clock.age(hint) >= window.ticks()
                 && window.admits(store.admissionFrequency(w, hint), victimFrequency)) {
             store.admit(w);
             return policy.score(hint, 0, bytes);
         }
-        return rank(hint, bytes);
+        return windowShifted(hint, plain);
     }
 
     /** Remembers the duel frequency of a main-region victim about to be evicted. Inside a critical section. */
@@ -201,8 +204,8 @@ final class Evictor {
                 continue;
             }
             int hint = roundHints[i];
-            pool.offer(roundSlots[i], roundWords[i],
-                    ranked(roundWords[i], hint, allocator.sizeClasses().chunkSize(c)));
+            int bytes = allocator.sizeClasses().chunkSize(c);
+            pool.offer(roundSlots[i], roundWords[i], ranked(roundWords[i], hint, bytes, plainScore(hint, bytes)));
         }
     }
 
@@ -372,12 +375,12 @@ final class Evictor {
             int c = roundClasses[i];
             int hint = roundHints[i];
             int bytes = allocator.sizeClasses().chunkSize(c);
-            double score = ranked(roundWords[i], hint, bytes);
             // The rings that decide whether to empty a page of another class keep the policy's own
             // score: with the window's shifts of +-1e9 in them, a window entry counted as the warmest
             // or the coldest entry of all, and adapt_size_request at 5 % (1 MiB pages, entries spread
             // over many classes) lost 4.4 points of object hit ratio against 0.0.
-            double plain = policy.score(hint, clock.age(hint), bytes);
+            double plain = plainScore(hint, bytes); // computed once: the pool's rank starts from it
+            double score = ranked(roundWords[i], hint, bytes, plain);
             sampledScores[(int) (sampled++ % ROOM_MEMORY)] = plain;
             classPools.of(c).offer(roundSlots[i], roundWords[i], score);
             if (c != sizeClass) {

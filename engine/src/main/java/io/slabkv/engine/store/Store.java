@@ -333,8 +333,9 @@ public final class Store implements SlabKV {
             for (long n = index.buckets(); n > 0; n--) {
                 for (int m = index.matchTag(b, tag); m != 0; m &= m - 1) {
                     long w = index.laSlot(OffHeapIndex.slot(b, Integer.numberOfTrailingZeros(m)));
-                    if (SlotWord.tagOf(w) == tag && keyEquals(SlotWord.handle(w), key, longKey, klen)) {
-                        return expired(SlotWord.handle(w)) ? miss() : copyOut(SlotWord.handle(w), klen, dst);
+                    long h = SlotWord.handle(w);
+                    if (SlotWord.tagOf(w) == tag && keyEquals(h, key, longKey, klen)) {
+                        return expired(h) ? miss() : copyOut(h, klen, dst);
                     }
                 }
                 if (index.laOverflow(b) == 0) {
