@@ -25,15 +25,16 @@ import org.agrona.MutableDirectBuffer;
 /**
  * An off-heap key-value store with a hard memory limit.
  *
- * <p>Keys are 1 to 65,535 bytes; values 0 bytes up to what fits one page with the key and an 8-byte
- * (16 with a TTL) header. The {@link MemorySegment} methods are the zero-allocation path: gets never
+ * <p>Keys are 1 to 65,535 bytes; values 0 bytes up to what fits one region (4 MiB by default, see
+ * {@link Builder#regionSize}) with the key and an 8-byte (16 with a TTL) header. An entry up to a
+ * page goes in a chunk of its size class; a larger one takes a run of consecutive pages of its own. The {@link MemorySegment} methods are the zero-allocation path: gets never
  * block, never write shared memory and never allocate; puts and removes never block and never
  * allocate. A {@code long} key is the same entry as its 8 little-endian bytes.
  *
  * <p>A <em>shared</em> store may be used by any thread. A <em>confined</em> store belongs to the thread
  * that built it; any other thread gets a {@link WrongThreadException}.
  *
- * <p>Bad input (null or empty key, an entry larger than a page, a non-positive TTL, a read-only
+ * <p>Bad input (null or empty key, an entry larger than a region, a non-positive TTL, a read-only
  * destination) gets an exception naming the value and the rule, and leaves the store unchanged. Use
  * after {@link #close()} throws {@link IllegalStateException}.
  *
@@ -253,7 +254,11 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
-        /** Page size, a power of two, 4 KiB to 1 GiB; default 1 MiB. Also the largest entry. */
+        /**
+         * Page size, a power of two, 4 KiB to 1 GiB; default 1 MiB. Each size class holds whole pages,
+         * and each class in use holds at least one partly carved page: with many classes in use under
+         * a small limit, smaller pages waste less. Entries larger than a page take a run of pages.
+         */
         public Builder pageSize(int bytes) {
             this.pageSize = bytes;
             return this;
@@ -261,7 +266,8 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
 
         /**
          * Bytes reserved from the page source at a time, at least one page; default 4 MiB, or one page
-         * when pages are larger. The last region is the slack above what is used.
+         * when pages are larger. The last region is the slack above what is used. Also the largest
+         * entry (a run of pages is inside one region), at most 1 GiB.
          */
         public Builder regionSize(long bytes) {
             if (bytes <= 0) {

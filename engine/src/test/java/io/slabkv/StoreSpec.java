@@ -46,6 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 abstract class StoreSpec {
 
     static final int PAGE = 64 << 10;
+    /** The region of {@link #builder()}: 16 pages, also the largest entry (a run of pages). */
+    static final int REGION = 16 * PAGE;
 
     private final List<SlabKV> opened = new ArrayList<>();
 
@@ -55,7 +57,7 @@ abstract class StoreSpec {
     /** Small pages and regions, so memory limits of a few pages can be tested; no background monitor. */
     final SlabKV.Builder builder() {
         return variant(SlabKV.builder().memoryLimit(4 << 20).expectedEntries(1024).pageSize(PAGE)
-                .regionSize(16L * PAGE).backgroundMonitor(false));
+                .regionSize(REGION).backgroundMonitor(false));
     }
 
     final SlabKV open(SlabKV.Builder b) {
@@ -98,6 +100,10 @@ abstract class StoreSpec {
     static byte[] read(SlabKV kv, MemorySegment key) {
         MemorySegment dst = MemorySegment.ofArray(new byte[PAGE]);
         int n = kv.get(key, dst);
+        if (n > dst.byteSize()) { // a run of pages: read again with room for it
+            dst = MemorySegment.ofArray(new byte[n]);
+            n = kv.get(key, dst);
+        }
         return n == SlabKV.MISS ? null : dst.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     }
 
@@ -479,6 +485,85 @@ abstract class StoreSpec {
     }
 
     /**
+     * A value larger than a page takes a run of consecutive pages and behaves like any other under
+     * every operation: get (segment, array), forEach, replace, remove, TTL, overwrite by a small
+     * value and back; removing it gives its pages back to the pool.
+     */
+    @Test
+    void aValueLargerThanAPageWorksUnderEveryOperationAndGivesItsPagesBack() {
+        SlabKV kv = open();
+        long usedEmpty = store(kv).allocator().usedBytes();
+        int[] sizes = {PAGE - 8 - 8 + 1, 2 * PAGE + 3, 5 * PAGE, REGION - 8 - 8};
+        for (int i = 0; i < sizes.length; i++) {
+            kv.put(i, value(sizes[i], i));
+            kv.put(100 + i, value(100, 100 + i)); // small neighbours, untouched by the runs
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            assertArrayEquals(valueBytes(sizes[i], i), read(kv, MemorySegment.ofArray(littleEndian(i))), "size " + sizes[i]);
+            assertArrayEquals(valueBytes(sizes[i], i), kv.get(littleEndian(i)));
+            assertArrayEquals(valueBytes(100, 100 + i), kv.get(littleEndian(100 + i)));
+        }
+        Map<Long, Integer> seen = new HashMap<>();
+        kv.forEach((k, v) -> {
+            long key = k.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+            int expected = key < 100 ? sizes[(int) key] : 100;
+            assertArrayEquals(valueBytes(expected, key), v.toArray(ValueLayout.JAVA_BYTE), "forEach key " + key);
+            seen.merge(key, 1, Integer::sum);
+        });
+        assertEquals(2 * sizes.length, seen.size());
+        assertTrue(kv.replace(1L, value(3 * PAGE + 5, 77)));
+        assertArrayEquals(valueBytes(3 * PAGE + 5, 77), kv.get(littleEndian(1)));
+        kv.put(2L, value(10, 78)); // large -> small
+        assertArrayEquals(valueBytes(10, 78), kv.get(littleEndian(2)));
+        kv.put(2L, value(4 * PAGE, 79), 1, TimeUnit.HOURS); // small -> large, with a TTL
+        assertArrayEquals(valueBytes(4 * PAGE, 79), kv.get(littleEndian(2)));
+        for (long key = 0; key < sizes.length; key++) {
+            assertTrue(kv.remove(key), "key " + key);
+            assertTrue(kv.remove(100 + key), "key " + (100 + key));
+        }
+        kv.maintain();
+        store(kv).allocator().reclaim();
+        store(kv).allocator().reclaim();
+        assertEquals(usedEmpty, store(kv).allocator().usedBytes(), "every run went back: " + kv.stats());
+    }
+
+    /**
+     * Past the limit, puts of random sizes up to five pages (runs among size-class chunks) evict to
+     * make room, inline: the limit holds after every put, the put stores its own value, and every
+     * entry still present holds its own bytes. A run needs consecutive pages, so room for it comes
+     * from emptying a window of pages, whatever classes held them.
+     */
+    @Test
+    void runsAndChunksPastTheLimitNeverExceedItAndKeepTheirBytes() {
+        long limit = indexBytes(4096) + 2L * REGION;
+        SlabKV kv = open(builder().expectedEntries(4096).memoryLimit(limit));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        int n = 3_000;
+        int[] size = new int[n];
+        for (int i = 0; i < n; i++) {
+            size[i] = rnd.nextInt(8) == 0 ? rnd.nextInt(PAGE, 5 * PAGE) : rnd.nextInt(1, 3000);
+            kv.put(i, value(size[i], i));
+            assertArrayEquals(valueBytes(size[i], i), read(kv, MemorySegment.ofArray(littleEndian(i))),
+                    "put " + i + " of " + size[i] + " bytes stored its own value");
+            StoreStats s = kv.stats();
+            assertTrue(s.bytesReserved() <= limit, () -> "over the limit after put " + s);
+            if (i % 100 == 0) {
+                kv.maintain();
+            }
+        }
+        int present = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] v = kv.get(littleEndian(i));
+            if (v != null) {
+                present++;
+                assertArrayEquals(valueBytes(size[i], i), v, "key " + i);
+            }
+        }
+        assertEquals(kv.size(), present);
+        assertTrue(kv.stats().evictions() > 0);
+    }
+
+    /**
      * An index with no free slot makes room like a cache: a new key evicts, and is stored. (It used
      * to be refused with "the index is full"; the engine now evicts when live entries fill at least
      * half the slots, and refuses only when they do not, i.e. when tombstones cannot be cleaned.)
@@ -803,10 +888,11 @@ abstract class StoreSpec {
                 new Call("put byte[] ttl", () -> kv.put("k".getBytes(UTF_8), null, 1, TimeUnit.SECONDS)),
                 new Call("put buffer", () -> kv.put(new UnsafeBuffer(new byte[1]), 0, 1, null, 0, 0))), "value");
 
-        // Page 64 KiB: an entry is at most 65,536 bytes, header (8, or 16 with a TTL) and key included.
-        MemorySegment tooBig = MemorySegment.ofArray(new byte[PAGE - 8 - 1 + 1]);
-        MemorySegment tooBigForLong = MemorySegment.ofArray(new byte[PAGE - 8 - 8 + 1]);
-        MemorySegment tooBigWithTtl = MemorySegment.ofArray(new byte[PAGE - 16 - 1 + 1]);
+        // Region 1 MiB: an entry is at most 1,048,576 bytes (a run of 16 pages), header (8, or 16 with
+        // a TTL) and key included.
+        MemorySegment tooBig = MemorySegment.ofArray(new byte[REGION - 8 - 1 + 1]);
+        MemorySegment tooBigForLong = MemorySegment.ofArray(new byte[REGION - 8 - 8 + 1]);
+        MemorySegment tooBigWithTtl = MemorySegment.ofArray(new byte[REGION - 16 - 1 + 1]);
         assertRefused(kv, IllegalArgumentException.class, List.of(
                 new Call("put", () -> kv.put(k, tooBig)),
                 new Call("put ttl", () -> kv.put(k, tooBigWithTtl, 1, TimeUnit.SECONDS)),
@@ -821,15 +907,17 @@ abstract class StoreSpec {
                 new Call("put byte[]", () -> kv.put("k".getBytes(UTF_8), tooBig.toArray(ValueLayout.JAVA_BYTE))),
                 new Call("put buffer", () -> kv.put(new UnsafeBuffer(new byte[1]), 0, 1,
                         new UnsafeBuffer(tooBig.toArray(ValueLayout.JAVA_BYTE)), 0, (int) tooBig.byteSize()))),
-                String.valueOf(PAGE));
+                "largest entry, " + REGION + " bytes");
 
-        // The largest values that fit are stored.
-        kv.put(k, MemorySegment.ofArray(valueBytes(PAGE - 8 - 1, 1)));
-        assertArrayEquals(valueBytes(PAGE - 8 - 1, 1), read(kv, k));
-        kv.put(k, MemorySegment.ofArray(valueBytes(PAGE - 16 - 1, 2)), 1, TimeUnit.HOURS);
-        assertArrayEquals(valueBytes(PAGE - 16 - 1, 2), read(kv, k));
-        kv.put(1L, MemorySegment.ofArray(valueBytes(PAGE - 8 - 8, 3)));
-        assertArrayEquals(valueBytes(PAGE - 8 - 8, 3), read(kv, MemorySegment.ofArray(littleEndian(1))));
+        // The largest values that fit are stored: in a chunk up to the page, in a run of pages above.
+        for (int limit : new int[] {PAGE, REGION}) {
+            kv.put(k, MemorySegment.ofArray(valueBytes(limit - 8 - 1, 1)));
+            assertArrayEquals(valueBytes(limit - 8 - 1, 1), read(kv, k));
+            kv.put(k, MemorySegment.ofArray(valueBytes(limit - 16 - 1, 2)), 1, TimeUnit.HOURS);
+            assertArrayEquals(valueBytes(limit - 16 - 1, 2), read(kv, k));
+            kv.put(1L, MemorySegment.ofArray(valueBytes(limit - 8 - 8, 3)));
+            assertArrayEquals(valueBytes(limit - 8 - 8, 3), read(kv, MemorySegment.ofArray(littleEndian(1))));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.slabkv.arena;
 
 import java.lang.foreign.MemorySegment;
+import java.util.BitSet;
 
 /**
  * The regions taken from a {@link PageSource} and the pages that no size class holds.
@@ -11,6 +12,10 @@ import java.lang.foreign.MemorySegment;
  * its slot's numbers, and raising the limit later could not reach the maximum limit the page
  * arrays were sized for. Every method is {@code synchronized}: the pool is touched only when a
  * class needs a new page or gives one back, a few times per MiB allocated.
+ *
+ * <p>Pages in the pool are interchangeable for a size class ({@link #take()}), but a run of pages
+ * for a value larger than a page ({@link #takeRun}) needs consecutive page numbers of one region,
+ * whose memory is contiguous: so the pool also keeps a bitmap of its pages, searched for a run.
  *
  * <p>Invariant: {@link #reserved()} never exceeds {@link #limit()} except transiently after the
  * limit was lowered and before enough pages came back to release whole regions.
@@ -38,6 +43,8 @@ final class PagePool {
     private final MemorySegment[] pageMemory; // shared with the allocator; written here only
     private final Block[] pageBlock;          // the region of each page number; null while unused
     private final int[] freeStack;            // page numbers in the pool
+    private final int[] stackPos;             // each pooled page's index in freeStack (for takeRun)
+    private final BitSet pooled = new BitSet(); // the page numbers in freeStack
     private int freeCount;
     private long reserved;
     private long peakReserved;
@@ -54,6 +61,7 @@ final class PagePool {
         this.pageMemory = pageMemory;
         this.pageBlock = new Block[pageMemory.length];
         this.freeStack = new int[pageMemory.length];
+        this.stackPos = new int[pageMemory.length];
         this.limit = limit;
         assert maxLimit >= limit;
     }
@@ -70,16 +78,89 @@ final class PagePool {
         if (freeCount == 0 && !reserveRegion()) {
             return -1;
         }
-        int page = freeStack[--freeCount];
-        pageBlock[page].free--;
+        int page = freeStack[freeCount - 1];
+        unpool(page);
         return page;
+    }
+
+    /** The most pages {@link #takeRun} can ever return: one region's worth. */
+    int maxRunPages() {
+        return pagesPerRegion;
+    }
+
+    /**
+     * Takes {@code pages} consecutive pages of one region out of the pool (reserving a new region
+     * if no such run is free and the limit allows one) and points the first page's entry of the
+     * page table at the run's whole memory, so a chunk handle naming that page reaches every byte of
+     * the run. Returns the first page, or -1.
+     */
+    synchronized int takeRun(int pages) {
+        if (reserved > limit || pages > pagesPerRegion) {
+            return -1;
+        }
+        int first = findRun(pages);
+        while (first < 0 && reserved < limit && reserveRegion()) {
+            first = findRun(pages); // a region smaller than the run (a tight limit) may not do: go on
+        }
+        if (first < 0) {
+            return -1;
+        }
+        for (int p = first; p < first + pages; p++) {
+            unpool(p);
+        }
+        Block b = pageBlock[first];
+        pageMemory[first] = b.region.memory().asSlice((long) (first - b.first) * pageSize, (long) pages * pageSize);
+        return first;
+    }
+
+    /**
+     * Ends the run that starts at {@code first}: its page table entry covers one page again. Each of
+     * the run's pages then comes back through {@link #give}.
+     */
+    synchronized void endRun(int first) {
+        Block b = pageBlock[first];
+        pageMemory[first] = b.region.memory().asSlice((long) (first - b.first) * pageSize, pageSize);
+    }
+
+    /** The first of {@code pages} consecutive pooled pages inside one region, or -1. */
+    private int findRun(int pages) {
+        for (int p = pooled.nextSetBit(0); p >= 0; p = pooled.nextSetBit(p)) {
+            int end = pooled.nextClearBit(p);
+            // [p, end) is pooled, but may span regions that happen to have adjacent numbers.
+            while (end - p >= pages) {
+                Block b = pageBlock[p];
+                int stop = Math.min(end, b.first + b.pages);
+                if (stop - p >= pages) {
+                    return p;
+                }
+                p = stop;
+            }
+            p = end;
+        }
+        return -1;
+    }
+
+    /** Takes pooled page {@code page} out of freeStack (swapping the top into its place). */
+    private void unpool(int page) {
+        int at = stackPos[page];
+        int top = freeStack[--freeCount];
+        freeStack[at] = top;
+        stackPos[top] = at;
+        pooled.clear(page);
+        pageBlock[page].free--;
+    }
+
+    private void push(int page) {
+        stackPos[page] = freeCount;
+        freeStack[freeCount++] = page;
+        pooled.set(page);
     }
 
     /** Puts a page whose grace period is over back into the pool and lets the source discard it. */
     synchronized void give(int page) {
         Block b = pageBlock[page];
         b.region.discard((long) (page - b.first) * pageSize, pageSize);
-        freeStack[freeCount++] = page;
+        push(page);
         b.free++;
         if (reserved > limit && b.free == b.pages) {
             release(b);
@@ -125,7 +206,7 @@ final class PagePool {
         for (int i = pages - 1; i >= 0; i--) { // lowest page on top of the stack
             pageBlock[first + i] = block;
             pageMemory[first + i] = memory.asSlice((long) i * pageSize, pageSize);
-            freeStack[freeCount++] = first + i;
+            push(first + i);
         }
         return true;
     }
@@ -147,10 +228,12 @@ final class PagePool {
         for (int i = 0; i < freeCount; i++) {
             int p = freeStack[i];
             if (p < first || p >= last) {
+                stackPos[p] = kept;
                 freeStack[kept++] = p;
             }
         }
         freeCount = kept;
+        pooled.clear(first, last);
         for (int p = first; p < last; p++) {
             if (forget) {
                 pageMemory[p] = null;
@@ -196,6 +279,7 @@ final class PagePool {
             release(b, false);
         }
         freeCount = 0;
+        pooled.clear();
     }
 
     synchronized long reserved() {

@@ -1,7 +1,10 @@
 package io.slabkv.arena;
 
 /**
- * One size class in an {@link AllocatorStats} snapshot.
+ * One size class in an {@link AllocatorStats} snapshot. After the size classes, once any value
+ * larger than a page was allocated, one more row describes the runs of pages
+ * ({@code sizeClass == SlabAllocator.runClass()}): {@code chunkSize} is then the page size,
+ * {@code pages} the pages in runs, {@code chunksUsed} the runs held, and every allocation a carve.
  *
  * @param sizeClass     the class index
  * @param chunkSize     bytes per chunk

@@ -33,11 +33,23 @@ import java.util.concurrent.atomic.LongAdder;
  * A recycled page reaches the pool only after an epoch grace period, and every allocation runs
  * inside a critical section; so no allocator can still be working on a page when it is reset and
  * given to another class.
+ *
+ * <h2>Runs of pages</h2>
+ * A size above the page size gets a run: {@code k} consecutive pages of one region (contiguous
+ * memory), as one chunk whose handle names the first page at offset 0; the page table's entry for
+ * that page covers the whole run while it lasts. Every page of a run has class {@link #runClass()},
+ * state {@code RUN} and {@code runHead} = its first page; the first page's {@code live} is 1 and
+ * its {@code bump} the run's bytes. Freeing the run (after the chunk's grace period) sends its pages
+ * through a grace period of their own, as a recycled class page goes (see {@code freeRun}).
+ * <pre>
+ *   POOL --takeRun (k pages, one region)--&gt; RUN --free, after the chunk's grace--&gt; RECYCLING --grace--&gt; POOL
+ * </pre>
+ * The largest run is one region, so the largest allocation is {@link #maxChunkSize()}.
  */
 public abstract sealed class SlabAllocator implements AutoCloseable
         permits SharedSlabAllocator, ConfinedSlabAllocator {
 
-    static final byte POOL = 0, CURRENT = 1, FULL = 2, PARTIAL = 3, DRAINING = 4, RECYCLING = 5;
+    static final byte POOL = 0, CURRENT = 1, FULL = 2, PARTIAL = 3, DRAINING = 4, RECYCLING = 5, RUN = 6;
     /** {@code live} of a page being recycled: far below zero, so late reservations stay negative. */
     static final int DEAD = Integer.MIN_VALUE / 2;
     /** Reclaim-and-retry rounds of an allocation that found no room: chunk, then its emptied page. */
@@ -62,6 +74,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     final byte[] state;       // guarded by the class monitor
     final int[] partialNext;  // guarded by the class monitor
     final int[] partialPrev;
+    final int[] runHead;      // the first page of the run a RUN page belongs to; guarded by runLock
 
     // Per class.
     final int[] current;      // page number or -1; read lock-free (lvCurrent), written under the monitor
@@ -72,6 +85,14 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     final LongAdder[] carves;
     final LongAdder[] frees;
     final LongAdder failures = new LongAdder();
+
+    // Runs of pages (see the class comment): pageClass of their pages, counters, one monitor.
+    final int runClass;
+    final int maxRunPages;
+    private final Object runLock = new Object();
+    private final LongAdder runAllocations = new LongAdder();
+    private final LongAdder runFrees = new LongAdder();
+    private volatile long runPages; // pages in runs; written under runLock
     private volatile long peakUsed;
     private volatile boolean closed;
 
@@ -90,9 +111,13 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         this.state = new byte[maxPages];
         this.partialNext = new int[maxPages];
         this.partialPrev = new int[maxPages];
+        this.runHead = new int[maxPages];
         long regionBytes = Math.max(b.pageSize, b.resolvedRegionBytes / b.pageSize * b.pageSize);
         this.pool = new PagePool(source, b.pageSize, regionBytes, b.limit, b.resolvedMaxLimit, pageMemory);
         int n = classes.count();
+        this.runClass = n;
+        // A run's bytes live in an int (bump), so at most 1 GiB.
+        this.maxRunPages = Math.max(1, Math.min(pool.maxRunPages(), (1 << 30) / b.pageSize));
         this.current = new int[n];
         java.util.Arrays.fill(current, -1);
         this.partialHead = new int[n];
@@ -176,7 +201,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     // ---------------------------------------------------------------- allocation
 
     /**
-     * Allocates a chunk of at least {@code size} bytes from the smallest class that fits.
+     * Allocates a chunk of at least {@code size} bytes from the smallest class that fits, or a run
+     * of pages for a size above the page size.
      *
      * @return a handle ({@link ChunkHandle}), or {@link ChunkHandle#NONE} when the memory limit
      *         leaves no room (after reclaiming what the epoch allows)
@@ -184,7 +210,10 @@ public abstract sealed class SlabAllocator implements AutoCloseable
      */
     public final long allocate(long size) {
         checkAccess();
-        int c = classes.classOf(size);
+        if (size > pageSize) {
+            return allocateRun(size);
+        }
+        int c = classOf(size);
         long h = allocateGuarded(c);
         // Reclaim outside the critical section: our own announcement would hold the epoch back.
         // (A caller that is itself inside one holds it back all the same; the engine allocates first.)
@@ -207,6 +236,71 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             failures.increment();
         }
         return h;
+    }
+
+    /** {@link #allocate} of a size above the page size: a run of pages. */
+    private long allocateRun(long size) {
+        classOf(size); // checks the size
+        int pages = (int) Math.ceilDiv(size, pageSize);
+        long h = takeRun(pages);
+        // The same reclaim rounds as a chunk: retired runs and emptied pages come back.
+        for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
+            h = takeRun(pages);
+        }
+        if (h == ChunkHandle.NONE && releaseEmptyCurrentPages(-1) > 0) {
+            h = takeRun(pages);
+            for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
+                h = takeRun(pages);
+            }
+        }
+        if (h == ChunkHandle.NONE) {
+            failures.increment();
+        }
+        return h;
+    }
+
+    private long takeRun(int pages) {
+        synchronized (runLock) {
+            int first = pool.takeRun(pages);
+            if (first < 0) {
+                return ChunkHandle.NONE;
+            }
+            for (int p = first; p < first + pages; p++) {
+                runHead[p] = first;
+                state[p] = RUN;
+                pageClass[p] = runClass;
+            }
+            live[first] = 1;
+            bump[first] = pages * pageSize;
+            runPages += pages;
+            runAllocations.increment();
+            // The handle reaches other threads through the caller's own release (the engine's slot
+            // CAS), which publishes these plain writes and the page table entry pool.takeRun set.
+            return ChunkHandle.of(first, 0, pageShift);
+        }
+    }
+
+    /**
+     * Frees run {@code first} (its chunk's grace period is over): its pages go to the pool after a
+     * grace period of their own, as a recycled page of a class does. The chunk's grace covers only
+     * readers that were inside before the chunk was retired; a thread that entered later may still
+     * hold the run's handle from {@link #drainPage} (an evictor emptying pages for room), and must not
+     * find the pages serving another class while it reads them.
+     */
+    private void freeRun(int first) {
+        int pages;
+        synchronized (runLock) {
+            pages = bump[first] >>> pageShift;
+            for (int p = first; p < first + pages; p++) {
+                state[p] = RECYCLING;
+            }
+            live[first] = 0;
+            runPages -= pages;
+            runFrees.increment();
+        }
+        for (int p = first; p < first + pages; p++) {
+            retirePage(p); // toPool after the grace period
+        }
     }
 
     /**
@@ -344,6 +438,10 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     final void freeNow(long handle) {
         int c = checkHandle(handle);
         int p = (int) (handle >>> pageShift);
+        if (c == runClass) {
+            freeRun(p);
+            return;
+        }
         int off = (int) (handle & pageMask);
         boolean wasEmpty = pushFree(p, off);
         int before = gaaLive(p, -1);
@@ -379,6 +477,13 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             why = "page " + pageNumber + " is outside 0.." + (pageClass.length - 1);
         } else if ((c = pageClass[(int) pageNumber]) < 0) {
             why = "page " + pageNumber + " is held by no size class";
+        } else if (c == runClass) {
+            int head = runHead[(int) pageNumber];
+            if (head != pageNumber) {
+                why = "page " + pageNumber + " is inside the run of pages that starts at page " + head;
+            } else if (off != 0) {
+                why = "offset " + off + " is not 0, the start of the run of pages at page " + pageNumber;
+            }
         } else {
             int chunk = classes.chunkSize(c);
             if (off % chunk != 0) {
@@ -427,9 +532,21 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** After the grace period: page {@code p} goes back to the pool. */
     final void toPool(int p) {
-        synchronized (classLocks[pageClass[p]]) {
-            state[p] = POOL;
-            pageClass[p] = -1;
+        if (pageClass[p] == runClass) {
+            synchronized (runLock) {
+                state[p] = POOL;
+                pageClass[p] = -1;
+                if (runHead[p] == p) {
+                    bump[p] = 0;
+                    pool.endRun(p); // the page table entry covers one page again
+                }
+                runHead[p] = -1;
+            }
+        } else {
+            synchronized (classLocks[pageClass[p]]) {
+                state[p] = POOL;
+                pageClass[p] = -1;
+            }
         }
         pool.give(p);
     }
@@ -509,9 +626,40 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         return handle & pageMask;
     }
 
-    /** The size of the chunk {@code handle} names (its class's chunk size). */
+    /** The size of the chunk {@code handle} names: its class's chunk size, or its run's bytes. */
     public final int chunkSize(long handle) {
-        return classes.chunkSize(pageClass[(int) (handle >>> pageShift)]);
+        int p = (int) (handle >>> pageShift);
+        int c = pageClass[p];
+        return c == runClass ? bump[p] : classes.chunkSize(c);
+    }
+
+    /**
+     * The class {@link #allocate} serves {@code size} from: a size class, or {@link #runClass()} for
+     * a size above the page size.
+     *
+     * @throws IllegalArgumentException if {@code size <= 0} or above {@link #maxChunkSize()}
+     */
+    public final int classOf(long size) {
+        if (size <= 0 || size > maxChunkSize()) {
+            throw new IllegalArgumentException("chunk size " + size + " must be between 1 and " + maxChunkSize()
+                    + " bytes (" + (maxRunPages > 1 ? "a run of " + maxRunPages + " pages of " + pageSize
+                    + " bytes, one region" : "one page") + ")");
+        }
+        return size > pageSize ? runClass : classes.classOf(size);
+    }
+
+    /** The bytes {@link #allocate} takes for {@code size}: its class's chunk, or its run's pages. */
+    public final long chunkBytes(long size) {
+        int c = classOf(size);
+        return c == runClass ? Math.ceilDiv(size, pageSize) * (long) pageSize : classes.chunkSize(c);
+    }
+
+    /**
+     * The class number of every page of a run of pages (one past the last size class): what
+     * {@link #pageClass(int)} returns for such a page.
+     */
+    public final int runClass() {
+        return runClass;
     }
 
     public final SizeClasses sizeClasses() {
@@ -527,9 +675,9 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         return pageShift;
     }
 
-    /** The largest size {@link #allocate(long)} accepts. */
+    /** The largest size {@link #allocate(long)} accepts: a run of pages as long as one region. */
     public final int maxChunkSize() {
-        return classes.maxChunkSize();
+        return maxRunPages * pageSize;
     }
 
     /** The number of page numbers this allocator can use, at its maximum limit. */
@@ -578,6 +726,13 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         int c = pageClass[page];
         if (c < 0) {
             return new long[0];
+        }
+        if (c == runClass) {
+            synchronized (runLock) {
+                // The run's one chunk, wherever in the run the page is; freeing it frees the run.
+                return pageClass[page] == runClass && state[page] == RUN
+                        ? new long[] {ChunkHandle.of(runHead[page], 0, pageShift)} : new long[0];
+            }
         }
         synchronized (classLocks[c]) {
             byte s = state[page];
@@ -653,7 +808,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** Bytes in allocated chunks, at chunk size. Sums striped counters: not for a per-operation path. */
     public final long usedBytes() {
-        long used = 0;
+        long used = runPages * pageSize;
         for (int c = 0; c < classes.count(); c++) {
             used += (reuses[c].sum() + carves[c].sum() - frees[c].sum()) * classes.chunkSize(c);
         }
@@ -691,6 +846,14 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             double frag = pages == 0 ? 0 : 1.0 - (double) used * classes.chunkSize(c) / ((double) pages * pageSize);
             list.add(new SizeClassStats(c, classes.chunkSize(c), pages, used, freeChunks, r + cv, r, cv, f,
                     Math.max(0, frag)));
+        }
+        long runs = runAllocations.sum(), runsFreed = runFrees.sum(), inRuns = runPages;
+        if (runs > 0) {
+            carve += runs;
+            free += runsFreed;
+            allocations += runs;
+            pageBytes += inRuns * pageSize;
+            list.add(new SizeClassStats(runClass, pageSize, inRuns, runs - runsFreed, 0, runs, 0, runs, runsFreed, 0));
         }
         return new AllocatorStats(pool.limit(), pool.reserved(), pool.peakReserved(), usedBytes(), peakUsed,
                 pageBytes, pool.freePages(), pool.regions(), allocations, reuse, carve, free, failures.sum(),

@@ -61,11 +61,10 @@ class BadInputTest {
     @EnumSource(Fixtures.Variant.class)
     void sizeOutsideOneToTheLargestClass(Fixtures.Variant v) {
         a = v.build(small());
-        for (long size : new long[] {0, -1, -PAGE, Long.MIN_VALUE}) {
-            refused(() -> a.allocate(size), "chunk size " + size, "between 1 and the largest class", "" + PAGE);
-        }
-        for (long size : new long[] {PAGE + 1, 1L << 31, Long.MAX_VALUE}) {
-            refused(() -> a.allocate(size), "chunk size " + size, "largest class, " + PAGE + " bytes");
+        // The largest allocation is a run of pages as long as one region (4 pages of 64 KiB here).
+        for (long size : new long[] {0, -1, -PAGE, Long.MIN_VALUE, Fixtures.REGION + 1, 1L << 31, Long.MAX_VALUE}) {
+            refused(() -> a.allocate(size), "chunk size " + size, "between 1 and " + Fixtures.REGION + " bytes",
+                    "a run of 4 pages of " + PAGE + " bytes, one region");
         }
         assertEquals(0, a.stats().allocations());
         assertEquals(0, a.stats().failuresAtLimit(), "a bad size is not a failure at the limit");

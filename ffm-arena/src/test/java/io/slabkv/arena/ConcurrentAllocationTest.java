@@ -104,10 +104,13 @@ class ConcurrentAllocationTest {
         if (r < 70) {
             return 1 + rnd.nextInt(256);
         }
-        if (r < 95) {
+        if (r < 94) {
             return 257 + rnd.nextInt(4096 - 256);
         }
-        return 4097 + rnd.nextInt(PAGE - 4096);
+        if (r < 98) {
+            return 4097 + rnd.nextInt(PAGE - 4096);
+        }
+        return PAGE + 1 + rnd.nextInt(2 * PAGE); // a run of two or three pages
     }
 
     static Chunk describe(SlabAllocator a, long h, long size, long key) {
@@ -116,7 +119,11 @@ class ConcurrentAllocationTest {
             throw new AssertionError("chunk " + h + " of " + chunk + " bytes for a request of " + size);
         }
         long off = a.offset(h);
-        if (off % 8 != 0 || off % chunk != 0 || off + chunk > a.pageSize()) {
+        if (chunk > a.pageSize()) { // a run of pages: the whole of its first page onwards
+            if (off != 0 || chunk % a.pageSize() != 0 || a.segment(h).byteSize() < chunk) {
+                throw new AssertionError("run " + h + " at offset " + off + " (" + chunk + " bytes) is misplaced");
+            }
+        } else if (off % 8 != 0 || off % chunk != 0 || off + chunk > a.pageSize()) {
             throw new AssertionError("chunk " + h + " at offset " + off + " (chunk " + chunk + ") is misplaced");
         }
         return new Chunk(h, size, key, Fixtures.address(a, h), chunk);
@@ -134,7 +141,11 @@ class ConcurrentAllocationTest {
      *       to reserve on it (live count to DEAD, stale reservations backing off), and the page going
      *       to another class through the pool after its grace period;</li>
      *   <li>drainPage (from a monitor thread) racing allocations and frees on the drained page;</li>
-     *   <li>allocation at the memory limit (NONE, reclaim and retry) while other threads free.</li>
+     *   <li>allocation at the memory limit (NONE, reclaim and retry) while other threads free;</li>
+     *   <li>runs of pages (2 % of the sizes) taken from the pool while classes take and return single
+     *       pages: a run must get consecutive pages no class holds, and its pages must come back to
+     *       the pool (and serve classes) only after it is freed and their grace period is over;
+     *       drainPage on any page of a run lists the run.</li>
      * </ul>
      */
     @Test
@@ -248,6 +259,8 @@ class ConcurrentAllocationTest {
         AllocatorStats s = a.stats();
         assertTrue(allocs.sum() > 1_000, "too little work to mean anything: " + allocs.sum());
         assertTrue(remote.sum() > 20, "too few cross-thread frees: " + remote.sum());
+        SizeClassStats runs = s.classes().stream().filter(c -> c.sizeClass() == a.runClass()).findFirst().orElseThrow();
+        assertTrue(runs.allocations() > 20, "too few runs of pages: " + runs);
         assertEquals(allocs.sum(), s.allocations(), s.toString());
         assertEquals(s.reuses() + s.carves(), s.allocations());
         assertEquals(frees.sum(), s.frees());

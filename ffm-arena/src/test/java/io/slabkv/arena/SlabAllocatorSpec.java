@@ -229,7 +229,8 @@ abstract class SlabAllocatorSpec {
     @Test
     void largestClassTakesAWholePage() {
         SlabAllocator a = open(small());
-        assertEquals(PAGE, a.maxChunkSize());
+        assertEquals(PAGE, a.sizeClasses().maxChunkSize());
+        assertEquals(Fixtures.REGION, a.maxChunkSize(), "above a page: a run of pages, up to one region");
         long h1 = alloc(a, PAGE);
         long h2 = alloc(a, PAGE - 7);
         assertEquals(0, a.offset(h1));
@@ -240,6 +241,89 @@ abstract class SlabAllocatorSpec {
         Fixtures.fill(a, h2, PAGE - 7, 12);
         Fixtures.assertPattern(a, h1, PAGE, 11);
         Fixtures.assertPattern(a, h2, PAGE - 7, 12);
+    }
+
+    // ------------------------------------------------------------------ runs of pages
+
+    @Test
+    void aSizeAboveThePageTakesARunOfPagesThatGoesBackToThePoolWhenFreed() {
+        SlabAllocator a = open(small()); // 64 KiB pages, 4 per region
+        long size = 2L * PAGE + 100;
+        long h = alloc(a, size);
+        int first = pageOf(a, h);
+        assertEquals(0, a.offset(h));
+        assertEquals(3 * PAGE, a.chunkSize(h));
+        assertEquals(a.runClass(), a.classOf(size));
+        assertEquals(3L * PAGE, a.chunkBytes(size));
+        for (int p = first; p < first + 3; p++) {
+            assertEquals(a.runClass(), a.pageClass(p), "page " + p);
+        }
+        // The handle's segment reaches the whole run: every byte written and read back.
+        assertTrue(a.segment(h).byteSize() >= 3L * PAGE);
+        Fixtures.fill(a, h, size, 41);
+        long small = alloc(a, 100); // a chunk of a class next to it, untouched by the run's bytes
+        Fixtures.fill(a, small, 100, 42);
+        Fixtures.assertPattern(a, h, size, 41);
+        Fixtures.assertPattern(a, small, 100, 42);
+        assertEquals(3L * PAGE + a.chunkSize(small), a.usedBytes());
+        SizeClassStats runs = classStats(a, a.runClass());
+        assertNotNull(runs, "a row for the runs: " + a.stats());
+        assertEquals(3, runs.pages());
+        assertEquals(1, runs.chunksUsed());
+        // A page inside the run names no chunk; draining any page of the run lists the run's handle.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.free(ChunkHandle.of(first + 1, 0, a.pageShift())));
+        assertTrue(e.getMessage().contains("inside the run of pages that starts at page " + first), e.getMessage());
+        assertArrayEquals(new long[] {h}, a.drainPage(first + 2));
+        int freeBefore = a.stats().freePages();
+        a.retire(h);
+        quiesce(a); // the run's chunk
+        quiesce(a); // then its pages
+        assertEquals(a.chunkSize(small), a.usedBytes());
+        assertEquals(freeBefore + 3, a.stats().freePages());
+        assertEquals(0, classStats(a, a.runClass()).chunksUsed());
+        for (int p = first; p < first + 3; p++) {
+            assertEquals(-1, a.pageClass(p), "page " + p + " back in the pool");
+        }
+        // The pages serve size classes again, and a run again.
+        long again = alloc(a, 4L * PAGE - 8);
+        assertEquals(4 * PAGE, a.chunkSize(again));
+        Fixtures.fill(a, again, 4L * PAGE - 8, 43);
+        Fixtures.assertPattern(a, again, 4L * PAGE - 8, 43);
+        Fixtures.assertPattern(a, small, 100, 42);
+    }
+
+    /**
+     * A run needs consecutive free pages of one region (contiguous memory): two free pages with
+     * adjacent numbers in different regions do not make one, and the limit then refuses the run.
+     */
+    @Test
+    void aRunNeedsConsecutiveFreePagesOfOneRegion() {
+        SlabAllocator a = open(small().memoryLimit(2 * Fixtures.REGION)); // pages 0-3 and 4-7
+        long[] pages = new long[8];
+        for (int i = 0; i < 8; i++) {
+            pages[i] = alloc(a, PAGE); // the whole-page class: one chunk per page
+        }
+        assertEquals(ChunkHandle.NONE, a.allocate(PAGE + 1), "no page is free");
+        int last = pageOf(a, pages[3]);
+        int next = pageOf(a, pages[4]);
+        assertEquals(last + 1, next, "the second region's numbers follow the first's");
+        assertNotEquals(a.stats().classes().size(), 0);
+        a.retire(pages[3]);
+        a.retire(pages[4]);
+        quiesce(a);
+        quiesce(a);
+        assertEquals(2, a.stats().freePages());
+        assertEquals(ChunkHandle.NONE, a.allocate(PAGE + 1), "pages 3 and 4 are in different regions");
+        assertEquals(2 * Fixtures.REGION, a.reservedBytes(), "and the limit allows no third region");
+        a.retire(pages[2]);
+        quiesce(a);
+        quiesce(a);
+        long run = alloc(a, PAGE + 1);
+        assertEquals(pageOf(a, pages[2]), pageOf(a, run), "pages 2 and 3 of the first region");
+        Fixtures.fill(a, run, PAGE + 1, 7);
+        Fixtures.assertPattern(a, run, PAGE + 1, 7);
+        assertTrue(a.reservedBytes() <= 2 * Fixtures.REGION);
     }
 
     /**

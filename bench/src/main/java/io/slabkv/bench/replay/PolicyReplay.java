@@ -87,7 +87,7 @@ public final class PolicyReplay {
         int pageSize = pageSize(trace);
         for (double fraction : config.budgets) {
             long budget = Math.max(1, Math.round(trace.footprint() * fraction));
-            long maxCacheable = Math.min(budget, pageSize - SlabKvSim.ENTRY_OVERHEAD);
+            long maxCacheable = Math.min(budget, SlabKvSim.maxEntry(pageSize) - SlabKvSim.ENTRY_OVERHEAD);
             for (Policy p : config.policies) {
                 Row row;
                 if (p.slabkv()) {
@@ -111,13 +111,22 @@ public final class PolicyReplay {
         return rows;
     }
 
-    /** The page size for a trace: the smallest power of two from 4 KiB that holds its largest entry, at most 1 MiB. */
+    /** The most {@link #pageSize(Trace)} chooses: larger entries take runs of pages. */
+    static final int MAX_PAGE = 64 << 10;
+
+    /**
+     * The page size for a trace: the smallest power of two from 4 KiB that holds its largest entry,
+     * at most {@link #MAX_PAGE} (64 KiB). Each size class in use holds at least one partly carved page,
+     * so under a small budget big pages strand memory: adapt_size_request at 5 % (13.4 MiB, about 45
+     * classes in use) held 53 % of its budget on average with 1 MiB pages and 94 % with 64 KiB pages,
+     * its entries above 64 KiB in runs of pages (bench/results/policy-replay-tuning.md, round 4).
+     */
     int pageSize(Trace trace) {
         if (config.pageSize > 0) {
             return config.pageSize;
         }
         int page = 4096;
-        while (page < (1 << 20) && page < (long) trace.maxSize() + SlabKvSim.ENTRY_OVERHEAD) {
+        while (page < MAX_PAGE && page < (long) trace.maxSize() + SlabKvSim.ENTRY_OVERHEAD) {
             page <<= 1;
         }
         return page;
@@ -227,7 +236,7 @@ public final class PolicyReplay {
                 + "bytes of hits / bytes requested.\n");
         b.append(String.format(Locale.ROOT, "- Traces without sizes: %s, the same for every policy.%n", config.sizes));
         b.append("- Budget: a fraction of the trace's footprint (the bytes of all its distinct objects). Objects "
-                + "larger than the budget, or than the largest value a slabkv page holds (page size - 16 B), are "
+                + "larger than the budget, or than the largest value slabkv holds (a run of pages as long as one region: 4 MiB - 16 B), are "
                 + "misses for every policy, not offered to any cache.\n");
         b.append(config.maxRequests > 0
                 ? String.format(Locale.ROOT, "- The first %,d requests of each trace.%n", config.maxRequests)
@@ -243,7 +252,7 @@ public final class PolicyReplay {
         b.append(String.format(Locale.ROOT, "- slabkv: the real store (shared, backgroundMonitor(false)), "
                 + "maintain() after every %,d requests, default watermarks 0.90/0.85, growth factor 1.25, long keys "
                 + "(8 B) and 8 B headers; page size the smallest power of two from 4 KiB that holds the trace's "
-                + "largest entry, at most 1 MiB; index sized for the most objects the budget can hold (the "
+                + "largest entry, at most 64 KiB (larger entries take runs of consecutive pages); index sized for the most objects the budget can hold (the "
                 + "trace's smallest objects, as many as fit).%n", config.maintainEvery));
         if (config.match == Match.PEAK) {
             b.append(String.format(Locale.ROOT, "- **Same payload budget.** slabkv's memory limit = its index "

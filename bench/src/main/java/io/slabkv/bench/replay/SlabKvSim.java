@@ -67,6 +67,14 @@ final class SlabKvSim implements SimCache {
         this.dst = arena.allocate(Math.max(1, maxValue), 8);
     }
 
+    /**
+     * The largest entry the store holds with pages of {@code pageSize} and the default region: a run
+     * of pages as long as one region (4 MiB, or one page when pages are larger).
+     */
+    static long maxEntry(int pageSize) {
+        return Math.max(io.slabkv.arena.SlabAllocator.Builder.DEFAULT_REGION_BYTES, pageSize);
+    }
+
     /** Index bytes for {@code expectedEntries}, computed as the store computes them. */
     static long indexBytes(long expectedEntries) {
         return OffHeapIndex.bytesFor(expectedEntries);

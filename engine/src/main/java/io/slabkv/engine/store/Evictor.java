@@ -1,5 +1,6 @@
 package io.slabkv.engine.store;
 
+import io.slabkv.arena.ChunkHandle;
 import io.slabkv.arena.ReadGuard;
 import io.slabkv.arena.SlabAllocator;
 import io.slabkv.engine.entry.EntryLayout;
@@ -42,6 +43,8 @@ final class Evictor {
      * short of memory); otherwise it evicts that candidate.
      */
     static final double STARVING_RANK = 0.75;
+    /** Windows of consecutive pages {@link #makeRoomForRun} weighs before emptying the emptiest. */
+    static final int RUN_WINDOWS = 16;
     /** Added to the score of an entry in the admission window: it goes after every other entry. */
     static final double IN_WINDOW = 1e9;
     /** Taken from the score of an entry that left the window and lost its duel: it goes first. */
@@ -75,6 +78,7 @@ final class Evictor {
     private final long[] roundWords = new long[ROUND];
     private final int[] roundClasses = new int[ROUND];
     private final int[] roundHints = new int[ROUND];
+    private final int[] roundBytes = new int[ROUND];
 
     Evictor(Store store, long seed) {
         this.store = store;
@@ -84,7 +88,7 @@ final class Evictor {
         this.clock = store.clock();
         this.window = store.window();
         this.seed = seed | 1;
-        this.classPools = new ClassPools(allocator.sizeClasses().count());
+        this.classPools = new ClassPools(allocator.runClass() + 1); // the size classes and the runs of pages
     }
 
     private long random() {
@@ -152,7 +156,12 @@ final class Evictor {
         long h = SlotWord.handle(w);
         int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
         int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
-        return windowShifted(hint, plainScore(hint, allocator.sizeClasses().chunkSize(Math.max(0, c))));
+        return windowShifted(hint, plainScore(hint, bytesOf(c, h)));
+    }
+
+    /** The chunk bytes of handle {@code h} on a page of class {@code c}: its class's chunk, or its run. */
+    private int bytesOf(int c, long h) {
+        return c == allocator.runClass() ? allocator.chunkSize(h) : allocator.sizeClasses().chunkSize(Math.max(0, c));
     }
 
     /** The policy's own score of an entry with this access hint and chunk size. */
@@ -204,7 +213,7 @@ final class Evictor {
                 continue;
             }
             int hint = roundHints[i];
-            int bytes = allocator.sizeClasses().chunkSize(c);
+            int bytes = roundBytes[i];
             pool.offer(roundSlots[i], roundWords[i], ranked(roundWords[i], hint, bytes, plainScore(hint, bytes)));
         }
     }
@@ -244,6 +253,7 @@ final class Evictor {
             roundSlots[live] = roundSlots[i];
             roundWords[live] = w;
             roundClasses[live] = c;
+            roundBytes[live] = bytesOf(c, h);
             roundHints[live++] = EntryLayout.access(allocator.segment(h), allocator.offset(h));
         }
         return live;
@@ -318,7 +328,7 @@ final class Evictor {
             if (victimClass >= 0) {
                 int page = fewestLive(victimClass);
                 if (page >= 0) {
-                    return (long) drain(page) * allocator.sizeClasses().chunkSize(victimClass);
+                    return drain(page);
                 }
             }
         }
@@ -374,7 +384,7 @@ final class Evictor {
         for (int i = 0; i < n; i++) {
             int c = roundClasses[i];
             int hint = roundHints[i];
-            int bytes = allocator.sizeClasses().chunkSize(c);
+            int bytes = roundBytes[i];
             // The rings that decide whether to empty a page of another class keep the policy's own
             // score: with the window's shifts of +-1e9 in them, a window entry counted as the warmest
             // or the coldest entry of all, and adapt_size_request at 5 % (1 MiB pages, entries spread
@@ -407,9 +417,84 @@ final class Evictor {
         return best;
     }
 
-    /** Stops allocation from {@code page} and evicts every entry on it. Returns entries evicted. */
-    int drain(int page) {
-        int evicted = 0;
+    /**
+     * Makes room for a run of {@code pages} consecutive pages (a value larger than a page) at the
+     * hard limit. Only consecutive free pages of one region help, so a victim chosen by the policy
+     * helps only if it is itself a run at least that long: the pooled best run goes if it is that
+     * long and not warmer than {@value #STARVING_RANK} of the recent samples. Otherwise, of
+     * {@value #RUN_WINDOWS} random windows of {@code pages} consecutive pages in one region, the one
+     * holding the fewest live bytes is emptied (its entries evicted, pages already free kept).
+     *
+     * @return the chunk bytes evicted (free once their grace period is over)
+     */
+    long makeRoomForRun(int pages, EvictionCause cause) {
+        store.scaleToEntries();
+        int runClass = allocator.runClass();
+        VictimPool own = classPools.of(runClass);
+        ReadGuard guard = store.enterOpen();
+        try {
+            int rounds = sampled < ROOM_MEMORY ? ROOM_ROUNDS : ROOM_ROUNDS_WARM;
+            for (int r = 0; r < rounds; r++) {
+                sampleForRoom(runClass);
+            }
+            int best = freshBest(own);
+            if (best >= 0 && rank(own.score(best)) <= STARVING_RANK
+                    && allocator.chunkSize(SlotWord.handle(own.word(best))) >= (long) pages * allocator.pageSize()) {
+                long slot = own.slot(best);
+                long word = own.word(best);
+                own.remove(best);
+                noteVictim(word);
+                int bytes = store.evictAt(slot, word, cause);
+                if (bytes > 0) {
+                    return bytes;
+                }
+            }
+            others = 0; // pages change hands below: makeRoom's remembered pages are stale
+        } finally {
+            guard.exit();
+        }
+        int start = emptiestWindow(pages);
+        long freed = 0;
+        for (int p = start; start >= 0 && p < start + pages; p++) {
+            if (allocator.pageClass(p) >= 0) {
+                freed += drain(p);
+            }
+        }
+        return freed;
+    }
+
+    /** The first page of the emptiest of {@value #RUN_WINDOWS} random windows (see makeRoomForRun), or -1. */
+    private int emptiestWindow(int pages) {
+        int[] regions = allocator.regionRanges();
+        int best = -1;
+        long bestBytes = Long.MAX_VALUE;
+        for (int t = 0; t < RUN_WINDOWS && regions.length > 0; t++) {
+            int r = 2 * (int) Math.floorMod(random(), (long) (regions.length / 2));
+            if (regions[r + 1] < pages) {
+                continue;
+            }
+            int start = regions[r] + (int) Math.floorMod(random(), (long) (regions[r + 1] - pages + 1));
+            long bytes = 0;
+            for (int p = start; p < start + pages; p++) {
+                int c = allocator.pageClass(p); // racy reads: an estimate
+                int live = allocator.liveChunks(p);
+                if (c == allocator.runClass()) {
+                    bytes += allocator.pageSize();
+                } else if (c >= 0 && live > 0) {
+                    bytes += (long) live * allocator.sizeClasses().chunkSize(c);
+                }
+            }
+            if (bytes < bestBytes) {
+                best = start;
+                bestBytes = bytes;
+            }
+        }
+        return best;
+    }
+
+    /** Stops allocation from {@code page} and evicts every entry on it. Returns the chunk bytes evicted. */
+    long drain(int page) {
+        long evicted = 0;
         // List the chunks inside the critical section: a page emptied and recycled to the pool (its
         // class -1) or to another class between the listing and the reads would otherwise have its
         // chunks read at the wrong size (PutShrinkTest caught an ArrayIndexOutOfBoundsException).
@@ -417,9 +502,7 @@ final class Evictor {
         try {
             long[] chunks = allocator.drainPage(page);
             for (long h : chunks) {
-                if (store.evictChunk(h, EvictionCause.PAGE_RECYCLE) > 0) {
-                    evicted++;
-                }
+                evicted += store.evictChunk(h, EvictionCause.PAGE_RECYCLE);
             }
         } finally {
             guard.exit();

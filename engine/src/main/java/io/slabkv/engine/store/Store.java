@@ -247,9 +247,10 @@ public final class Store implements SlabKV {
         if (size > maxEntryBytes) {
             throw new IllegalArgumentException("entry of " + size + " bytes (key " + keyLength + " + value "
                     + valueLength + " + header " + (ttl ? EntryLayout.TTL_HEADER : EntryLayout.BASE_HEADER)
-                    + ") is larger than the largest size class, " + maxEntryBytes
-                    + " bytes (the page size): values with this key may be at most "
-                    + (maxEntryBytes - (size - valueLength)) + " bytes");
+                    + ") is larger than the largest entry, " + maxEntryBytes + " bytes (a run of pages as long"
+                    + " as one region: " + maxEntryBytes / allocator.pageSize() + " pages of " + allocator.pageSize()
+                    + " bytes): values with this key may be at most " + (maxEntryBytes - (size - valueLength))
+                    + " bytes");
         }
         return size;
     }
@@ -726,8 +727,9 @@ public final class Store implements SlabKV {
      * chunks come back as soon as other readers move on.
      */
     private long allocateUnderPressure(long size) {
-        int sizeClass = allocator.sizeClasses().classOf(size);
-        int chunk = allocator.sizeClasses().chunkSize(sizeClass);
+        int sizeClass = allocator.classOf(size);
+        long chunk = allocator.chunkBytes(size);
+        boolean run = sizeClass == allocator.runClass(); // a value larger than a page: a run of pages
         Evictor evictor = inlineEvictor();
         long deadline = System.nanoTime() + INLINE_EVICTION_NANOS;
         long evicted = 0;
@@ -736,7 +738,8 @@ public final class Store implements SlabKV {
             // rather than evicting more: every other thread in a critical section delays the reuse.
             if (evicted < 2L * chunk || (attempt & 63) == 63) {
                 synchronized (evictor) {
-                    evicted += evictor.makeRoom(sizeClass, EvictionCause.INLINE);
+                    evicted += run ? evictor.makeRoomForRun((int) (chunk / allocator.pageSize()), EvictionCause.INLINE)
+                            : evictor.makeRoom(sizeClass, EvictionCause.INLINE);
                 }
             }
             allocator.reclaim();
