@@ -193,8 +193,8 @@ final class ReplayCommand {
         out.printf(Locale.ROOT, "  byte hit ratio    %s  (%s hit of %s requested)%n", Units.ratio(r.byteHitRatio()),
                 Units.bytes(r.bytesHit), Units.bytes(r.bytesRequested));
         if (r.tooLargeMisses > 0) {
-            out.printf(Locale.ROOT, "  %s requests were for objects over %s bytes, the largest entry with %s pages"
-                    + " (--page-size raises it)%n", Units.count(r.tooLargeMisses), Units.count(maxValue),
+            out.printf(Locale.ROOT, "  %s requests were for objects over %s bytes, the largest entry (one region"
+                    + " of %s pages)%n", Units.count(r.tooLargeMisses), Units.count(maxValue),
                     Units.bytes(o.pageSize()));
         }
         out.printf(Locale.ROOT, "  %s%n", RunCommand.memory(r.stats).replaceFirst("^memory ", "memory      "));

@@ -39,7 +39,8 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
               --value-size N|A..B   value bytes for traces without sizes; a range draws one size
                                     per key from a seeded hash  [100]
               --format F            auto, keys, int32 or time-id-size  [auto]
-              --page-size SIZE      store page size, a power of two; also the largest object  [1MiB]
+              --page-size SIZE      store page size, a power of two; larger objects take runs of
+                                    pages, up to one region (4 MiB, or the page if larger)  [1MiB]
               --requests N          replay only the first N requests  [all]
               --seed N              seed of the per-key value sizes  [42]
               -h, --help            this text
@@ -96,8 +97,9 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
             }
             long max = maxValue(pageSize);
             if (hi > max) {
-                throw new UsageException("--value-size " + text + " is too large: a value must fit one page ("
-                        + Units.bytes(pageSize) + ") with its key and header, so at most " + Units.count(max)
+                throw new UsageException("--value-size " + text + " is too large: a value must fit the largest entry ("
+                        + Units.bytes(max + RunOptions.KEY_BYTES + RunOptions.HEADER)
+                        + ", one region of pages) with its key and header, so at most " + Units.count(max)
                         + " bytes");
             }
             values = new int[] {(int) lo, (int) hi};
@@ -114,8 +116,8 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
         return new ReplayOptions(trace, format, budget, values[0], values[1], pageSize, requests, seed);
     }
 
-    /** The largest value beside an 8-byte key and an 8-byte header in one page. */
+    /** The largest value beside an 8-byte key and an 8-byte header in the largest entry: one region. */
     static long maxValue(int pageSize) {
-        return pageSize - RunOptions.KEY_BYTES - RunOptions.HEADER;
+        return Math.max(RunOptions.MAX_ENTRY, pageSize) - RunOptions.KEY_BYTES - RunOptions.HEADER;
     }
 }

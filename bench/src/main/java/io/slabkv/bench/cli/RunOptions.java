@@ -28,6 +28,8 @@ record RunOptions(long keys, int minValue, int maxValue, double readRatio, int t
 
     /** The store's page size (the builder's default), which bounds the limit and the values. */
     static final int PAGE_SIZE = 1 << 20;
+    /** The largest entry: a run of pages as long as one region (the default 4 MiB). */
+    static final int MAX_ENTRY = 4 << 20;
     /** Entry header bytes, as {@code SlabKV}'s javadoc states them: 8, or 16 with a TTL. */
     static final int HEADER = 8, TTL_HEADER = 16;
     static final int KEY_BYTES = Long.BYTES;
@@ -163,8 +165,8 @@ record RunOptions(long keys, int minValue, int maxValue, double readRatio, int t
     }
 
     /**
-     * A value size, {@code N} or {@code A..B}; each at most what fits one page beside the key and
-     * the header.
+     * A value size, {@code N} or {@code A..B}; each at most what fits the largest entry (one region)
+     * beside the key and the header.
      *
      * @return {@code {min, max}}
      */
@@ -185,15 +187,15 @@ record RunOptions(long keys, int minValue, int maxValue, double readRatio, int t
             }
         }
         if (hi > max) {
-            throw new UsageException("--" + option + " " + text + " is too large: a value must fit one page ("
-                    + Units.bytes(PAGE_SIZE) + ") with its " + KEY_BYTES + "-byte key and " + (ttl ? TTL_HEADER : HEADER)
+            throw new UsageException("--" + option + " " + text + " is too large: a value must fit the largest entry ("
+                    + Units.bytes(MAX_ENTRY) + ", a run of pages as long as one region) with its " + KEY_BYTES + "-byte key and " + (ttl ? TTL_HEADER : HEADER)
                     + "-byte header, so at most " + Units.count(max) + " bytes");
         }
         return new int[] {(int) lo, (int) hi};
     }
 
     static long maxValue(boolean ttl) {
-        return PAGE_SIZE - KEY_BYTES - (ttl ? TTL_HEADER : HEADER);
+        return MAX_ENTRY - KEY_BYTES - (ttl ? TTL_HEADER : HEADER);
     }
 
     String valueDescription() {

@@ -107,8 +107,9 @@ class MainTest {
                 "slabkv replay: --format 'csv' must be auto, keys, int32 or time-id-size", ReplayOptions.USAGE);
         assertUsageError(main("replay", t, t), "slabkv replay: unexpected argument '" + t
                 + "': replay takes one TRACE", ReplayOptions.USAGE);
-        assertUsageError(main("replay", t, "--value-size", "2MiB"), "slabkv replay: --value-size 2MiB is too large:"
-                + " a value must fit one page (1.00 MiB) with its key and header, so at most 1,048,560 bytes",
+        assertUsageError(main("replay", t, "--value-size", "5MiB"), "slabkv replay: --value-size 5MiB is too large:"
+                + " a value must fit the largest entry (4.00 MiB, one region of pages) with its key and header, so at"
+                + " most 4,194,288 bytes",
                 ReplayOptions.USAGE);
         assertUsageError(main("replay", t, "--requests", "0"), "slabkv replay: --requests 0 must be at least 1",
                 ReplayOptions.USAGE);

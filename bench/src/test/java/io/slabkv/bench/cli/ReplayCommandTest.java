@@ -67,12 +67,22 @@ class ReplayCommandTest {
 
     @Test
     void objectsLargerThanAnEntryAreNotCached() throws Exception {
-        Path f = TraceFiles.xzText(dir.resolve("big.xz"), "1 1 5000\n2 1 5000\n3 2 10\n4 2 10\n");
+        // The largest entry is one region (4 MiB): a 5 MB object is never cached.
+        Path f = TraceFiles.xzText(dir.resolve("big.xz"), "1 1 5000000\n2 1 5000000\n3 2 10\n4 2 10\n");
         ReplayCommand.Result r = replay(f.toString(), "--page-size", "4KiB").result();
         assertEquals(2, r.tooLargeMisses());
         assertEquals(1, r.hits());
         assertEquals(3, r.misses());
         assertEquals(10, r.bytesHit());
+    }
+
+    @Test
+    void objectsLargerThanAPageAreCachedInRunsOfPages() throws Exception {
+        Path f = TraceFiles.xzText(dir.resolve("run.xz"), "1 1 5000\n2 1 5000\n3 2 10\n4 2 10\n");
+        ReplayCommand.Result r = replay(f.toString(), "--page-size", "4KiB").result();
+        assertEquals(0, r.tooLargeMisses());
+        assertEquals(2, r.hits());
+        assertEquals(5010, r.bytesHit());
     }
 
     @Test

@@ -70,12 +70,14 @@ class RunOptionsTest {
     void valueSizes() throws UsageException {
         assertEquals(0, parse("--value-size", "0").maxValue());
         assertEquals(1024, parse("--value-size", "1KiB").maxValue());
-        assertEquals(1_048_560, parse("--value-size", "1048560").maxValue());
-        assertEquals(1_048_552, parse("--value-size", "1048552", "--ttl", "1s").maxValue());
-        assertEquals("--value-size 1048561 is too large: a value must fit one page (1.00 MiB) with its 8-byte key"
-                + " and 8-byte header, so at most 1,048,560 bytes", error("--value-size", "1048561"));
-        assertEquals("--value-size 1048560 is too large: a value must fit one page (1.00 MiB) with its 8-byte key"
-                + " and 16-byte header, so at most 1,048,552 bytes", error("--value-size", "1048560", "--ttl", "1m"));
+        assertEquals(4_194_288, parse("--value-size", "4194288").maxValue());
+        assertEquals(4_194_280, parse("--value-size", "4194280", "--ttl", "1s").maxValue());
+        assertEquals("--value-size 4194289 is too large: a value must fit the largest entry (4.00 MiB, a run of pages"
+                + " as long as one region) with its 8-byte key and 8-byte header, so at most 4,194,288 bytes",
+                error("--value-size", "4194289"));
+        assertEquals("--value-size 4194288 is too large: a value must fit the largest entry (4.00 MiB, a run of pages"
+                + " as long as one region) with its 8-byte key and 16-byte header, so at most 4,194,280 bytes",
+                error("--value-size", "4194288", "--ttl", "1m"));
         assertEquals("--value-size 100..10 is an empty range: 100 > 10", error("--value-size", "100..10"));
         assertEquals("--value-size -5 is negative: a size is 0 bytes or more", error("--value-size", "-5"));
         assertEquals("--value-size 'big' is not a size (for example 100, 64KiB, 1.5GiB, 10MB)",
