@@ -616,6 +616,32 @@ abstract class StoreSpec {
         assertTrue(kv.stats().bytesReserved() <= limit);
     }
 
+    /**
+     * A run of pages cannot be larger than the memory limit: an entry within the largest entry (one
+     * region) but above what the limit leaves beside the index can never be stored. Its put threw
+     * only after the whole inline eviction time (two seconds, in both variants: the store is not
+     * empty) spent sampling for room that could not come, draining any window of pages it found long
+     * enough. It is refused at once, naming the limit, and the entries present stay.
+     */
+    @Test
+    void anEntryLargerThanTheMemoryLimitIsRefusedAtOnceWithoutEvicting() throws Throwable {
+        long limit = indexBytes(1024) + 3L * PAGE;
+        SlabKV kv = open(builder().memoryLimit(limit));
+        for (long key = 0; key < 10; key++) {
+            kv.put(key, value(500, key));
+        }
+        MemorySegment big = value(5 * PAGE, 99); // within the largest entry (a region), above the limit
+        withinSeconds(kv, 1, () -> {
+            MemoryLimitExceededException e = assertThrows(MemoryLimitExceededException.class, () -> kv.put(99L, big));
+            assertTrue(e.getMessage().contains("limit of " + limit), e.getMessage());
+        });
+        assertEquals(0, kv.stats().evictions(), kv.stats()::toString);
+        assertFalse(kv.containsKey(99L));
+        for (long key = 0; key < 10; key++) {
+            assertArrayEquals(valueBytes(500, key), kv.get(littleEndian(key)), "key " + key);
+        }
+    }
+
     @Test
     void moreKeysThanSlotsEvictToMakeRoomAndTheStoreStaysUsable() {
         SlabKV kv = open(builder().expectedEntries(8)); // 2 buckets: 14 slots

@@ -730,6 +730,17 @@ public final class Store implements SlabKV {
         int sizeClass = allocator.classOf(size);
         long chunk = allocator.chunkBytes(size);
         boolean run = sizeClass == allocator.runClass(); // a value larger than a page: a run of pages
+        long entryLimit = allocator.limit();
+        if (chunk > entryLimit) {
+            // A run up to a region may still be more than the whole limit leaves for entries: no
+            // eviction can make room for it. Trying anyway held the put for the whole
+            // INLINE_EVICTION_NANOS (both variants, the store not being empty), sampling and draining
+            // any window of pages long enough, before this same exception.
+            throw new MemoryLimitExceededException("no room for an entry of " + size + " bytes under the memory"
+                    + " limit of " + memoryLimit + " bytes: it takes a run of " + chunk + " bytes, more than the "
+                    + entryLimit + " bytes the limit leaves for entries beside the index (" + index.byteSize()
+                    + " bytes); nothing was evicted");
+        }
         Evictor evictor = inlineEvictor();
         long deadline = System.nanoTime() + INLINE_EVICTION_NANOS;
         long evicted = 0;
@@ -755,7 +766,7 @@ public final class Store implements SlabKV {
             // the epoch for those microseconds, or another thread had taken the chunk off its limbo
             // list and not yet freed it (so no "pending" count can tell): GetEvictTest,
             // GetPageRecycleTest and PutExpiryTest in io.slabkv.stress.race. An empty shared store
-            // gets its memory back (an entry is at most a page, the limit at least one): wait for it.
+            // gets its memory back (the entry is within the limit, checked above): wait for it.
             if ((entries.sum() <= 0 && attempt > 2 && (owner != null || insideSharedForEach()))
                     || System.nanoTime() - deadline > 0) {
                 break; // nothing left to evict (the entry cannot fit at all), or no progress in time
