@@ -483,6 +483,10 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                 why = "page " + pageNumber + " is inside the run of pages that starts at page " + head;
             } else if (off != 0) {
                 why = "offset " + off + " is not 0, the start of the run of pages at page " + pageNumber;
+            } else if (state[(int) pageNumber] != RUN) {
+                // Unlike a chunk's, a run's second free is cheap to catch: its pages wait out their
+                // grace period as RECYCLING, and freeing them again would pool each page twice.
+                why = "the run of pages at page " + pageNumber + " was already freed";
             }
         } else {
             int chunk = classes.chunkSize(c);

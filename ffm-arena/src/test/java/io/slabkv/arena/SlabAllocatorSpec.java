@@ -282,9 +282,21 @@ abstract class SlabAllocatorSpec {
         assertEquals(a.chunkSize(small), a.usedBytes());
         assertEquals(freeBefore + 3, a.stats().freePages());
         assertEquals(0, classStats(a, a.runClass()).chunksUsed());
+        e = assertThrows(IllegalArgumentException.class, () -> a.free(h), "a run freed twice");
+        assertTrue(e.getMessage().contains("was already freed") || e.getMessage().contains("held by no size class"),
+                e.getMessage());
         for (int p = first; p < first + 3; p++) {
             assertEquals(-1, a.pageClass(p), "page " + p + " back in the pool");
         }
+        // Freed at once and freed again while its pages wait out their grace period (shared), or
+        // after they went back to the pool (confined): refused, the pool untouched.
+        long twice = alloc(a, 2L * PAGE);
+        a.free(twice);
+        e = assertThrows(IllegalArgumentException.class, () -> a.free(twice));
+        assertTrue(e.getMessage().contains(reclaimsAtOnce() ? "held by no size class" : "was already freed"),
+                e.getMessage());
+        quiesce(a);
+        quiesce(a);
         // The pages serve size classes again, and a run again.
         long again = alloc(a, 4L * PAGE - 8);
         assertEquals(4 * PAGE, a.chunkSize(again));

@@ -438,7 +438,9 @@ final class Evictor {
                 sampleForRoom(runClass);
             }
             int best = freshBest(own);
-            if (best >= 0 && rank(own.score(best)) <= STARVING_RANK
+            // freshBest may give up on a candidate it could not re-score in time: check the slot
+            // still names it before reading its run's size (its pages could be back in the pool).
+            if (best >= 0 && index.laSlot(own.slot(best)) == own.word(best) && rank(own.score(best)) <= STARVING_RANK
                     && allocator.chunkSize(SlotWord.handle(own.word(best))) >= (long) pages * allocator.pageSize()) {
                 long slot = own.slot(best);
                 long word = own.word(best);
