@@ -388,7 +388,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                 settle(c, p);
             }
             int next = partialHead[c];
-            if (next >= 0) {
+            boolean fresh = next < 0;
+            if (!fresh) {
                 unlinkPartial(c, next);
             } else {
                 next = pool.take();
@@ -405,7 +406,13 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             state[next] = CURRENT;
             // Release store: the page's reset words above are visible to whoever reads it as current.
             soCurrent(c, next);
-            samplePeakUsed();
+            // Only when a page comes from the pool, the moment use can pass its old peak. At the
+            // limit a class refills from partial pages every few allocations, and summing every
+            // class's counters on each of those was 7 % of a put's CPU time in the eviction benchmark
+            // (evict put2T, async-profiler, bench/results/NOTES.md, session 5).
+            if (fresh) {
+                samplePeakUsed();
+            }
             return true;
         }
     }
