@@ -210,10 +210,10 @@ public abstract sealed class SlabAllocator implements AutoCloseable
      */
     public final long allocate(long size) {
         checkAccess();
-        if (size > pageSize) {
-            return allocateRun(size);
+        if (size > pageSize || size <= 0) {
+            return allocateRun(size); // which refuses a size <= 0 or above a region
         }
-        int c = classOf(size);
+        int c = classes.classOf(size);
         long h = allocateGuarded(c);
         // Reclaim outside the critical section: our own announcement would hold the epoch back.
         // (A caller that is itself inside one holds it back all the same; the engine allocates first.)
