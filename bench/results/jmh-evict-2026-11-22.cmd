@@ -1,0 +1,1 @@
+./slabkv bench 'evict\..*\.(put|put2T|getOrLoad)$' -f 3 -wi 2 -w 1s -i 3 -r 2s -prof gc -rf json -rff bench/results/jmh-evict-2026-11-22.json   # at 9002670 (runs of pages, put-at-limit trims), 00:30-00:40, quiet machine
