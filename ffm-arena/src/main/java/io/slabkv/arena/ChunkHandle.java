@@ -11,7 +11,9 @@ package io.slabkv.arena;
  * </pre>
  *
  * {@code pageShift} is log2 of the page size (20 for 1 MiB pages). Offsets are multiples of 8, so
- * {@code handle >>> 3} also fits a slot word that stores references in 8-byte units.
+ * {@code handle >>> 3} also fits a slot word that stores references in 8-byte units. A run of pages
+ * (an allocation larger than a page) is named by its first page at offset 0; the allocator's
+ * segment for that page then spans the whole run.
  * {@link #NONE} (-1) is never a valid handle.
  */
 public final class ChunkHandle {
