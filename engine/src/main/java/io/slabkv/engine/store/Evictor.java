@@ -309,11 +309,7 @@ final class Evictor {
                 int best = freshBest(own);
                 long seen = Math.min(others, ROOM_MEMORY);
                 if (best >= 0 && (seen == 0 || rank(own.score(best)) <= STARVING_RANK)) {
-                    long slot = own.slot(best);
-                    long word = own.word(best);
-                    own.remove(best);
-                    noteVictim(word);
-                    int bytes = store.evictAt(slot, word, cause);
+                    int bytes = evictPooled(own, best, cause);
                     if (bytes > 0) {
                         return bytes;
                     }
@@ -344,6 +340,15 @@ final class Evictor {
             }
         }
         return 0;
+    }
+
+    /** Takes candidate {@code i} out of {@code pool} and evicts it. Returns the chunk bytes evicted (0: its slot changed). */
+    private int evictPooled(VictimPool pool, int i, EvictionCause cause) {
+        long slot = pool.slot(i);
+        long word = pool.word(i);
+        pool.remove(i);
+        noteVictim(word);
+        return store.evictAt(slot, word, cause);
     }
 
     /**
@@ -453,11 +458,7 @@ final class Evictor {
             // still names it before reading its run's size (its pages could be back in the pool).
             if (best >= 0 && index.laSlot(own.slot(best)) == own.word(best) && rank(own.score(best)) <= STARVING_RANK
                     && allocator.chunkSize(SlotWord.handle(own.word(best))) >= (long) pages * allocator.pageSize()) {
-                long slot = own.slot(best);
-                long word = own.word(best);
-                own.remove(best);
-                noteVictim(word);
-                int bytes = store.evictAt(slot, word, cause);
+                int bytes = evictPooled(own, best, cause);
                 if (bytes > 0) {
                     return bytes;
                 }
