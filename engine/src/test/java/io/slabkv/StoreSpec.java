@@ -642,6 +642,40 @@ abstract class StoreSpec {
         }
     }
 
+    /**
+     * Regions are reserved at the size the limit allows: a limit of 10 pages (regions of 16) reserves
+     * a region of 10, raising it to 20 reserves another 10. A run of 12 pages then fits no region,
+     * and no eviction can change that: the put is refused at once, naming the regions, and nothing is
+     * evicted (it used to sample and drain for the whole inline-eviction deadline, 2 s, first).
+     */
+    @Test
+    void aRunLongerThanEveryRegionReservedIsRefusedAtOnce() throws Throwable {
+        long index = indexBytes(1024);
+        SlabKV kv = open(builder().memoryLimit(index + 10L * PAGE).maxMemoryLimit(index + 32L * PAGE));
+        long key = 0;
+        while (store(kv).allocator().reservedBytes() < 10L * PAGE) {
+            kv.put(key, value(2000, key));
+            key++;
+        }
+        kv.setMemoryLimit(index + 20L * PAGE);
+        while (store(kv).allocator().reservedBytes() < 20L * PAGE) {
+            kv.put(key, value(2000, key));
+            key++;
+        }
+        long evictions = kv.stats().evictions();
+        MemorySegment run = value(12 * PAGE - 64, 99);
+        withinSeconds(kv, 1, () -> {
+            MemoryLimitExceededException e = assertThrows(MemoryLimitExceededException.class, () -> kv.put(-1L, run));
+            assertTrue(e.getMessage().contains("run of 12 consecutive pages")
+                    && e.getMessage().contains("at most 10 pages"), e.getMessage());
+        });
+        assertEquals(evictions, kv.stats().evictions(), "nothing evicted: " + kv.stats());
+        assertFalse(kv.containsKey(-1L));
+        // A run that fits a region still goes in, evicting what it must.
+        kv.put(-2L, value(8 * PAGE, 98));
+        assertArrayEquals(valueBytes(8 * PAGE, 98), kv.get(littleEndian(-2)));
+    }
+
     @Test
     void moreKeysThanSlotsEvictToMakeRoomAndTheStoreStaysUsable() {
         SlabKV kv = open(builder().expectedEntries(8)); // 2 buckets: 14 slots

@@ -312,6 +312,26 @@ final class PagePool {
         return released;
     }
 
+    /**
+     * The longest run {@link #takeRun} could ever return without a change of the limit: the longest
+     * region reserved, or the region the limit still leaves room to reserve. Regions are reserved at
+     * the size the limit allows at the time, so after a low limit was raised every region may be
+     * shorter than a region of the full size.
+     */
+    synchronized int longestPossibleRun() {
+        int longest = (int) Math.min(pagesPerRegion, Math.max(0, (limit - reserved) / pageSize));
+        for (int p = 0; p < pageBlock.length; ) {
+            Block b = pageBlock[p];
+            if (b == null) {
+                p++;
+                continue;
+            }
+            longest = Math.max(longest, b.pages);
+            p = b.first + b.pages;
+        }
+        return longest;
+    }
+
     /** The reserved regions as pairs {@code first page, page count}. */
     synchronized int[] regionRanges() {
         int[] out = new int[2 * regionCount];

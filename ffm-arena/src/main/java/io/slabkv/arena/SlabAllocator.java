@@ -691,6 +691,15 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         return maxRunPages * pageSize;
     }
 
+    /**
+     * The most pages a run could get now without a change of the limit: the longest region reserved,
+     * or the region the limit leaves room for. A run longer than this cannot be placed, whatever is
+     * evicted.
+     */
+    public final int longestPossibleRun() {
+        return pool.longestPossibleRun();
+    }
+
     /** The number of page numbers this allocator can use, at its maximum limit. */
     public final int maxPages() {
         return pageMemory.length;

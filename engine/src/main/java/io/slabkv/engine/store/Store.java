@@ -741,6 +741,16 @@ public final class Store implements SlabKV {
                     + entryLimit + " bytes the limit leaves for entries beside the index (" + index.byteSize()
                     + " bytes); nothing was evicted");
         }
+        int pages = (int) (chunk / allocator.pageSize());
+        if (run && allocator.longestPossibleRun() < pages) {
+            // Every region reserved is shorter than the run (reserved while the limit was lower) and
+            // the limit leaves no room for another: eviction cannot make consecutive pages appear.
+            throw new MemoryLimitExceededException("no room for an entry of " + size + " bytes under the memory"
+                    + " limit of " + memoryLimit + " bytes: it takes a run of " + pages + " consecutive pages of one"
+                    + " region, and the regions reserved hold at most " + allocator.longestPossibleRun()
+                    + " pages (reserved while the limit was lower; lowering the limit and raising it again"
+                    + " lets them be released and reserved whole); nothing was evicted");
+        }
         Evictor evictor = inlineEvictor();
         long deadline = System.nanoTime() + INLINE_EVICTION_NANOS;
         long evicted = 0;
@@ -749,7 +759,7 @@ public final class Store implements SlabKV {
             // rather than evicting more: every other thread in a critical section delays the reuse.
             if (evicted < 2L * chunk || (attempt & 63) == 63) {
                 synchronized (evictor) {
-                    evicted += run ? evictor.makeRoomForRun((int) (chunk / allocator.pageSize()), EvictionCause.INLINE)
+                    evicted += run ? evictor.makeRoomForRun(pages, EvictionCause.INLINE)
                             : evictor.makeRoom(sizeClass, EvictionCause.INLINE);
                 }
             }
