@@ -21,7 +21,9 @@ import java.util.Arrays;
  * {@code -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation} to see what C2 inlined.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
- * io.slabkv.bench.probe.GetLoop [entries]}.
+ * io.slabkv.bench.probe.GetLoop [entries] [get|put]}. With {@code put} the rounds overwrite random
+ * present keys instead (100 B values, the same size: the store stays at {@code entries}), the cost of
+ * a put alone.
  */
 public final class GetLoop {
 
@@ -35,6 +37,7 @@ public final class GetLoop {
 
     public static void main(String[] args) {
         int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        boolean puts = args.length > 1 && args[1].equals("put");
         try (SlabKV store = SlabKV.builder().memoryLimit(512L << 20).expectedEntries(entries).build()) {
             MemorySegment value = Arena.ofAuto().allocate(100, 8);
             for (int i = 0; i < entries; i++) {
@@ -45,16 +48,27 @@ public final class GetLoop {
             long sink = 0;
             for (int r = -WARMUP; r < ROUNDS; r++) {
                 long t0 = THREADS.getCurrentThreadCpuTime();
-                sink += gets(store, dst, entries, 42 + r);
+                sink += puts ? puts(store, value, entries, 42 + r) : gets(store, dst, entries, 42 + r);
                 double perGet = (THREADS.getCurrentThreadCpuTime() - t0) / (double) OPS;
                 if (r >= 0) {
                     ns[r] = perGet;
                 }
             }
             Arrays.sort(ns);
-            System.out.printf("slabkv get, %,d entries: best %.1f ns, median %.1f ns per get   (%d)%n",
-                    entries, ns[0], ns[ROUNDS / 2], sink & 1);
+            String op = puts ? "put" : "get";
+            System.out.printf("slabkv %s, %,d entries: best %.1f ns, median %.1f ns per %s   (%d)%n",
+                    op, entries, ns[0], ns[ROUNDS / 2], op, sink & 1);
         }
+    }
+
+    private static long puts(SlabKV store, MemorySegment value, int entries, long seed) {
+        for (long i = 0; i < OPS; i++) {
+            seed ^= seed << 13;
+            seed ^= seed >>> 7;
+            seed ^= seed << 17;
+            store.put(Workload.key(((seed >>> 32) * entries) >>> 32), value);
+        }
+        return seed;
     }
 
     private static long gets(SlabKV store, MemorySegment dst, int entries, long seed) {
