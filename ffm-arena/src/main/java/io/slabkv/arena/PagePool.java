@@ -46,7 +46,6 @@ final class PagePool {
     private final int[] stackPos;             // each pooled page's index in freeStack (for takeRun)
     private final BitSet pooled = new BitSet(); // the page numbers in freeStack
     private int freeCount;
-    private boolean runsTaken; // a run was ever asked for: take() then spares stretches of free pages
     private long reserved;
     private long peakReserved;
     private long limit;
@@ -80,45 +79,8 @@ final class PagePool {
             return -1;
         }
         int page = freeStack[freeCount - 1];
-        if (runsTaken) {
-            page = loneFreePage(page);
-        }
         unpool(page);
         return page;
-    }
-
-    /** Candidates {@link #loneFreePage} looks at, from the top of the stack. */
-    private static final int LONE_CANDIDATES = 8;
-
-    /**
-     * Once runs are in use: of the top few pooled pages, one with the fewest pooled neighbours, so a
-     * page for a class comes from the edge of a stretch of free pages, not its middle, and the
-     * stretches that runs need stay whole. {@code top} (the plain LIFO choice) when none is better.
-     */
-    private int loneFreePage(int top) {
-        int best = top;
-        int bestNeighbours = pooledNeighbours(top);
-        for (int i = freeCount - 2; i >= Math.max(0, freeCount - LONE_CANDIDATES) && bestNeighbours > 0; i--) {
-            int n = pooledNeighbours(freeStack[i]);
-            if (n < bestNeighbours) {
-                best = freeStack[i];
-                bestNeighbours = n;
-            }
-        }
-        return best;
-    }
-
-    /** Pooled pages right beside {@code page} in its region: 0 to 2. */
-    private int pooledNeighbours(int page) {
-        Block b = pageBlock[page];
-        int n = 0;
-        if (page > b.first && pooled.get(page - 1)) {
-            n++;
-        }
-        if (page + 1 < b.first + b.pages && pooled.get(page + 1)) {
-            n++;
-        }
-        return n;
     }
 
     /** The most pages {@link #takeRun} can ever return: one region's worth. */
@@ -136,7 +98,6 @@ final class PagePool {
         if (reserved > limit || pages > pagesPerRegion) {
             return -1;
         }
-        runsTaken = true;
         int first = findRun(pages);
         while (first < 0 && reserved < limit && reserveRegion()) {
             first = findRun(pages); // a region smaller than the run (a tight limit) may not do: go on

@@ -84,39 +84,6 @@ class PagePoolTest {
         }
     }
 
-    /**
-     * Once runs are in use, a page for a class comes from the edge of a stretch of free pages, or a
-     * lone free page, not from the middle of a stretch: the stretch stays whole for the next run.
-     * Before any run, the plain LIFO choice (the page given back last).
-     */
-    @Test
-    void onceRunsAreInUseAClassPageSparesStretchesOfFreePages() {
-        PagePool p = pool(8, 8); // two regions of 4: pages 0-3 and 4-7
-        int[] all = new int[8];
-        for (int i = 0; i < 8; i++) {
-            all[i] = p.take();
-        }
-        // Free page 5 (alone in its region), then 1, 2 and 3 (a stretch of three, 2 in its middle).
-        p.give(5);
-        p.give(1);
-        p.give(3);
-        p.give(2);
-        assertEquals(2, p.take(), "no run asked for yet: the page given back last");
-        p.give(2);
-        assertEquals(-1, p.takeRun(4), "no 4 consecutive free pages");
-        int taken = p.take();
-        assertEquals(5, taken, "the lone page 5, not page 2 from the middle of 1-3");
-        int run = p.takeRun(3);
-        assertEquals(1, run, "pages 1-3 stayed whole for a run of three");
-        assertEquals(3L * PAGE, pageMemory[1].byteSize());
-        p.endRun(1);
-        assertEquals(PAGE, pageMemory[1].byteSize());
-        for (int q = 1; q <= 3; q++) {
-            p.give(q);
-        }
-        p.give(5);
-    }
-
     @Test
     void regionsAreReservedLazilyAndCutIntoAlignedConsecutivePages() {
         PagePool p = pool(16, 16);
