@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * Writes {@code bench/results/REPORT.md} and its charts ({@code throughput.png}, {@code latency.png},
  * {@code memory.png}) from the raw results in {@code bench/results/}:
  * <ul>
- *   <li>the newest {@code jmh-*.json} (the peer suite, {@code -prof gc}), or {@code --jmh FILE}; a
+ *   <li>the newest {@code jmh-DATE*.json} (the peer suite, {@code -prof gc}; not jmh-evict-, jmh-long-, ...), or {@code --jmh FILE}; a
  *       {@code jmh-*.load} file next to it holds {@code uptime} before and after. Its throughput results
  *       make the headline (1,000,000 entries, 100-byte values, uniform keys: tables and
  *       {@code throughput.png}), the same with Zipf keys ({@code throughput-zipf.png}) and one set of
@@ -49,7 +49,9 @@ public final class Report {
             }
         }
         if (jmh == null) {
-            jmh = newest(dir, "jmh-", ".json", "jmh-sample-");
+            // Only the peer suite's files, jmh-DATE*.json: a newer jmh-evict-*, jmh-long-* or
+            // jmh-issue3-* file (other suites) sorts after them and used to replace the throughput section.
+            jmh = newest(dir, "jmh-2", ".json", null);
         }
         if (sample == null) {
             sample = newest(dir, "jmh-sample-", ".json", null);
