@@ -44,6 +44,11 @@ final class PagePool {
     private final Block[] pageBlock;          // the region of each page number; null while unused
     private final int[] freeStack;            // page numbers in the pool
     private final int[] stackPos;             // each pooled page's index in freeStack (for takeRun)
+    // For runs, allocation-free after the first use of a page as a run's head: the page's memory to
+    // the end of its region (made once, kept until the region is released), and the page's own
+    // one-page segment while its page table entry names a run.
+    private final MemorySegment[] toRegionEnd;
+    private final MemorySegment[] ownPage;
     private final BitSet pooled = new BitSet(); // the page numbers in freeStack
     private int freeCount;
     private long reserved;
@@ -62,6 +67,8 @@ final class PagePool {
         this.pageBlock = new Block[pageMemory.length];
         this.freeStack = new int[pageMemory.length];
         this.stackPos = new int[pageMemory.length];
+        this.toRegionEnd = new MemorySegment[pageMemory.length];
+        this.ownPage = new MemorySegment[pageMemory.length];
         this.limit = limit;
         assert maxLimit >= limit;
     }
@@ -91,8 +98,10 @@ final class PagePool {
     /**
      * Takes {@code pages} consecutive pages of one region out of the pool (reserving a new region
      * if no such run is free and the limit allows one) and points the first page's entry of the
-     * page table at the run's whole memory, so a chunk handle naming that page reaches every byte of
-     * the run. Returns the first page, or -1.
+     * page table at the memory from that page to the end of its region, so a chunk handle naming the
+     * page reaches every byte of the run. (To the region's end, not the run's: that segment is made
+     * once per page and reused, so a run costs no allocation; entries carry their own lengths.)
+     * Returns the first page, or -1.
      */
     synchronized int takeRun(int pages) {
         if (reserved > limit || pages > pagesPerRegion) {
@@ -109,7 +118,11 @@ final class PagePool {
             unpool(p);
         }
         Block b = pageBlock[first];
-        pageMemory[first] = b.region.memory().asSlice((long) (first - b.first) * pageSize, (long) pages * pageSize);
+        if (toRegionEnd[first] == null) {
+            toRegionEnd[first] = b.region.memory().asSlice((long) (first - b.first) * pageSize);
+        }
+        ownPage[first] = pageMemory[first];
+        pageMemory[first] = toRegionEnd[first];
         return first;
     }
 
@@ -118,8 +131,8 @@ final class PagePool {
      * the run's pages then comes back through {@link #give}.
      */
     synchronized void endRun(int first) {
-        Block b = pageBlock[first];
-        pageMemory[first] = b.region.memory().asSlice((long) (first - b.first) * pageSize, pageSize);
+        pageMemory[first] = ownPage[first];
+        ownPage[first] = null;
     }
 
     /** The first of {@code pages} consecutive pooled pages inside one region, or -1. */
@@ -238,6 +251,7 @@ final class PagePool {
             if (forget) {
                 pageMemory[p] = null;
             }
+            toRegionEnd[p] = null; // the numbers may name another region's memory next time
             pageBlock[p] = null;
         }
         reserved -= (long) b.pages * pageSize;

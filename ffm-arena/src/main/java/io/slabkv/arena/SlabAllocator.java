@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <h2>Runs of pages</h2>
  * A size above the page size gets a run: {@code k} consecutive pages of one region (contiguous
  * memory), as one chunk whose handle names the first page at offset 0; the page table's entry for
- * that page covers the whole run while it lasts. Every page of a run has class {@link #runClass()},
+ * that page covers the whole run while it lasts (to the end of the region, in fact: see
+ * {@code PagePool.takeRun}). Every page of a run has class {@link #runClass()},
  * state {@code RUN} and {@code runHead} = its first page; the first page's {@code live} is 1 and
  * its {@code bump} the run's bytes. Freeing the run (after the chunk's grace period) sends its pages
  * through a grace period of their own, as a recycled class page goes (see {@code freeRun}).

@@ -84,6 +84,36 @@ class PagePoolTest {
         }
     }
 
+    /**
+     * A run's page table entry spans its pages (to the end of their region), the same segment every
+     * time a run starts at that page, so taking a run allocates nothing after the first time; ending
+     * the run gives the page its one-page segment back.
+     */
+    @Test
+    void aRunSpansItsPagesWithASegmentMadeOncePerPage() {
+        PagePool p = pool(8, 8); // regions of 4 pages
+        MemorySegment single = null;
+        MemorySegment first = null;
+        for (int round = 0; round < 3; round++) {
+            int run = p.takeRun(3);
+            assertEquals(0, run, "the first three pages of the first region");
+            if (round == 0) {
+                first = pageMemory[0];
+            }
+            assertTrue(pageMemory[0].byteSize() >= 3L * PAGE, "the entry reaches the whole run");
+            assertTrue(pageMemory[0] == first, "the same segment object each time: no allocation per run");
+            p.endRun(0);
+            if (round == 0) {
+                single = pageMemory[0];
+            }
+            assertEquals(PAGE, pageMemory[0].byteSize());
+            assertTrue(pageMemory[0] == single, "the page's own one-page segment is back");
+            for (int q = 0; q < 3; q++) {
+                p.give(q);
+            }
+        }
+    }
+
     @Test
     void regionsAreReservedLazilyAndCutIntoAlignedConsecutivePages() {
         PagePool p = pool(16, 16);
