@@ -36,6 +36,12 @@ public final class EpochReclaimer {
     /** Retired items a thread collects before it tries to advance the epoch and free some. */
     static final int RECLAIM_BATCH = 64;
     /**
+     * Retired chunk bytes that make a batch too, however few the chunks: the chunks a thread has in
+     * limbo are memory it writes again soon, and 64 chunks of 64 KiB values (about 3 batches, 15 MiB,
+     * in rotation) no longer fit the caches a put's copy writes through.
+     */
+    static final long RECLAIM_BYTES = 256 << 10;
+    /**
      * FAULT INJECTION, for the stress suite only: {@code -Dio.slabkv.unsafe.noGracePeriod=true}
      * frees retired chunks at once, skipping the grace period, so a reader can copy out of a chunk
      * that a writer is already reusing (hazard 2 of DESIGN.md: torn and foreign values). The stress
@@ -118,11 +124,17 @@ public final class EpochReclaimer {
         return (long) EPOCH.getVolatile(this);
     }
 
-    /**
-     * Retires a chunk handle; it is freed two epochs from now. Every {@value #RECLAIM_BATCH}
-     * retirements the thread tries to advance the epoch and frees what has become safe.
-     */
+    /** {@link #retireChunk(long, long)} of a chunk whose size does not matter (tests). */
     void retireChunk(long handle) {
+        retireChunk(handle, 0);
+    }
+
+    /**
+     * Retires a chunk handle of {@code bytes} bytes; it is freed two epochs from now. Every
+     * {@value #RECLAIM_BATCH} retirements, or {@value #RECLAIM_BYTES} bytes retired, the thread tries
+     * to advance the epoch and frees what has become safe.
+     */
+    void retireChunk(long handle, long bytes) {
         if (NO_GRACE_PERIOD) {
             sink.freeChunk(handle); // the injected fault: readers in their critical sections are ignored
             return;
@@ -130,7 +142,8 @@ public final class EpochReclaimer {
         Guard g = local.get();
         boolean full;
         synchronized (g) {
-            full = g.add(handle, epoch()) >= g.nextReclaimAt;
+            g.bytesRetired += bytes;
+            full = g.add(handle, epoch()) >= g.nextReclaimAt || g.bytesRetired >= RECLAIM_BYTES;
         }
         if (full) {
             tryAdvance();
@@ -139,6 +152,7 @@ public final class EpochReclaimer {
                 // While a reader stalls the epoch nothing comes free: wait for another batch before
                 // scanning the list again, so retiring stays O(1) amortized instead of O(pending).
                 g.nextReclaimAt = g.size + RECLAIM_BATCH;
+                g.bytesRetired = 0;
             }
         }
     }
@@ -265,6 +279,7 @@ public final class EpochReclaimer {
         private long[] epochs = new long[RECLAIM_BATCH * 2];
         private int size;
         private int nextReclaimAt = RECLAIM_BATCH;
+        private long bytesRetired; // since the last reclaim this guard's thread ran
         private long[] scratch = new long[RECLAIM_BATCH * 2]; // owner thread only
         // padding against false sharing of 'announced' between guards of different threads
         long p1, p2, p3, p4, p5, p6, p7;

@@ -73,7 +73,7 @@ public final class SharedSlabAllocator extends SlabAllocator {
         // throw later out of whichever thread reclaimed it (an unrelated allocate), dropping the rest
         // of that reclaim batch (retired memory leaked for good).
         checkHandle(handle);
-        reclaimer.retireChunk(handle);
+        reclaimer.retireChunk(handle, chunkSize(handle));
     }
 
     @Override

@@ -208,6 +208,27 @@ class EpochReclaimerTest {
         }
     }
 
+    /**
+     * Large chunks make a batch by their bytes: 64 KiB chunks are reclaimed every
+     * RECLAIM_BYTES / 64 KiB retirements, not every RECLAIM_BATCH, so a thread writing large values
+     * keeps a few of them in limbo (cache-sized), not 64.
+     */
+    @Test
+    void largeChunksReclaimByTheirBytes() {
+        long chunk = 64 << 10;
+        int perBatch = (int) (EpochReclaimer.RECLAIM_BYTES / chunk);
+        assertTrue(perBatch < EpochReclaimer.RECLAIM_BATCH);
+        for (int i = 0; i < 4 * perBatch; i++) {
+            r.retireChunk(i, chunk);
+        }
+        int freed = sink.chunks().size();
+        assertTrue(freed >= perBatch, "freed " + freed + " of " + 4 * perBatch);
+        assertTrue(r.pending() <= 3 * perBatch, "in limbo: " + r.pending());
+        for (int i = 0; i < freed; i++) {
+            assertEquals(i, sink.chunks().get(i), "the oldest first");
+        }
+    }
+
     @Test
     void retiringPagesNeverFreesInline() {
         for (int p = 0; p < 3 * EpochReclaimer.RECLAIM_BATCH; p++) {
