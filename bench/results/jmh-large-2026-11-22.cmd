@@ -1,1 +1,1 @@
-./slabkv bench 'store\.(SlabKV|Ohc|ChronicleMap|Caffeine)Benchmark\.(getHit|putOverwrite)$' -p entries=100 -p valueSize=65536,2000000 -p keys=uniform -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc -rf json -rff bench/results/jmh-large-2026-11-22.json   # at 30b997a, 01:12-, quiet machine
+./slabkv bench 'store\.(SlabKV|Ohc|ChronicleMap|Caffeine)Benchmark\.(getHit|putOverwrite)$' -p entries=100 -p valueSize=65536,2000000 -p keys=uniform -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc -rf json -rff bench/results/jmh-large-2026-11-22.json   # at 1562f0b, 01:20-, quiet machine
