@@ -81,6 +81,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     final int[] current;      // page number or -1; read lock-free (lvCurrent), written under the monitor
     final int[] partialHead;  // guarded by the class monitor
     final int[] classPages;   // guarded by the class monitor
+    final int[] refilledSinceSample; // free chunks of partial pages refilled since the last peak sample; class monitor
     final Object[] classLocks;
     final LongAdder[] reuses;
     final LongAdder[] carves;
@@ -124,6 +125,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         this.partialHead = new int[n];
         java.util.Arrays.fill(partialHead, -1);
         this.classPages = new int[n];
+        this.refilledSinceSample = new int[n];
         this.classLocks = new Object[n];
         this.reuses = new LongAdder[n];
         this.carves = new LongAdder[n];
@@ -392,6 +394,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             boolean fresh = next < 0;
             if (!fresh) {
                 unlinkPartial(c, next);
+                // What refilling this page can add to the used bytes (a plain, racy read of live).
+                refilledSinceSample[c] += Math.max(0, classes.chunksPerPage(c) - live[next]);
             } else {
                 next = pool.take();
                 if (next < 0) {
@@ -407,11 +411,15 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             state[next] = CURRENT;
             // Release store: the page's reset words above are visible to whoever reads it as current.
             soCurrent(c, next);
-            // Only when a page comes from the pool, the moment use can pass its old peak. At the
-            // limit a class refills from partial pages every few allocations, and summing every
-            // class's counters on each of those was 7 % of a put's CPU time in the eviction benchmark
-            // (evict put2T, async-profiler, bench/results/NOTES.md, session 5).
-            if (fresh) {
+            // When a page comes from the pool, and once the partial pages refilled since the last
+            // sample had a page's worth of free chunks: use can pass its old peak by refilling partial
+            // pages alone (another class took the pool's pages meanwhile), which sampling only at
+            // pool pages missed. Not at every refill: at the limit a class refills from partial pages
+            // every few allocations, and summing every class's counters on each of those was 7 % of a
+            // put's CPU time in the eviction benchmark (evict put2T, async-profiler,
+            // bench/results/NOTES.md, session 5). This way a sample costs a page's worth of chunks.
+            if (fresh || refilledSinceSample[c] >= classes.chunksPerPage(c)) {
+                refilledSinceSample[c] = 0;
                 samplePeakUsed();
             }
             return true;

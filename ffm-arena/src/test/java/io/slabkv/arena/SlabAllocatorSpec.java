@@ -65,6 +65,13 @@ abstract class SlabAllocatorSpec {
         return h;
     }
 
+    /** {@link #alloc} without a snapshot in its message: stats() samples the peak of used bytes. */
+    static long allocQuietly(SlabAllocator a, long size) {
+        long h = a.allocate(size);
+        assertNotEquals(ChunkHandle.NONE, h, "allocate(" + size + ") failed");
+        return h;
+    }
+
     static int pageOf(SlabAllocator a, long h) {
         return ChunkHandle.page(h, a.pageShift());
     }
@@ -744,6 +751,48 @@ abstract class SlabAllocatorSpec {
         assertEquals(3 + s.classes().size(), text.split("\\R").length, text);
         String str = a.toString();
         assertTrue(str.contains("page " + PAGE) && str.contains(a.sizeClasses().count() + " classes"), str);
+    }
+
+    /**
+     * The peak of used bytes is sampled at page refills (AllocatorStats): also when a class refills
+     * from its partial pages and fills them up again, with no page taken from the pool. Class A fills
+     * 8 pages and frees every other chunk; class B then fills 6 pages from the pool; A refills its
+     * partial pages to full: the peak, 14 pages' worth, was reached without any page from the pool
+     * and was reported as about 9 (the last sample, at B's last page) once everything was freed.
+     */
+    @Test
+    void thePeakOfUsedBytesIsSeenWhenPartialPagesFillUpAgain() {
+        SlabAllocator a = open(small()); // 16 pages of 64 KiB
+        int sizeA = 1000, sizeB = 2000;
+        int perPageA = a.sizeClasses().chunksPerPage(a.sizeClasses().classOf(sizeA));
+        int perPageB = a.sizeClasses().chunksPerPage(a.sizeClasses().classOf(sizeB));
+        List<Long> live = new ArrayList<>();
+        List<Long> aChunks = new ArrayList<>();
+        for (int i = 0; i < 8 * perPageA; i++) {
+            aChunks.add(allocQuietly(a, sizeA));
+        }
+        for (int i = 0; i < aChunks.size(); i++) {
+            if (i % 2 == 0) {
+                a.free(aChunks.get(i));
+            } else {
+                live.add(aChunks.get(i));
+            }
+        }
+        for (int i = 0; i < 6 * perPageB; i++) {
+            live.add(allocQuietly(a, sizeB));
+        }
+        for (int i = 0; i < 4 * perPageA; i++) {
+            live.add(allocQuietly(a, sizeA)); // from A's partial pages: no page from the pool
+        }
+        long peak = a.usedBytes(); // not stats(): a snapshot samples the peak itself
+        for (long h : live) {
+            a.free(h);
+        }
+        quiesce(a);
+        AllocatorStats s = a.stats();
+        assertEquals(0, s.usedBytes());
+        assertTrue(s.peakUsedBytes() >= peak - 3L * PAGE, "peak used " + s.peakUsedBytes() + ", was " + peak
+                + " (within about a page per class and the current pages): " + s);
     }
 
     // ------------------------------------------------------------------ close
