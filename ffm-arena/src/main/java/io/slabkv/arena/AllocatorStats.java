@@ -12,8 +12,8 @@ import java.util.List;
  * @param usedBytes        bytes in allocated chunks, counted at chunk size
  * @param peakUsedBytes    the highest {@code usedBytes} seen at a page refill (one that takes a page
  *                         from the pool, or that brings a class's refills from partial pages since
- *                         the last sample to a page's worth of free chunks) or a snapshot: within
- *                         about a page per size class of the real peak
+ *                         the last sample to a page's worth of free chunks), a run of pages or a
+ *                         snapshot: within about a page per size class of the real peak
  * @param pageBytes        bytes of pages held by size classes
  * @param freePages        pages in the pool
  * @param regions          regions reserved

@@ -258,6 +258,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         }
         if (h == ChunkHandle.NONE) {
             failures.increment();
+        } else {
+            samplePeakUsed(); // a run takes its pages from the pool, as a class's fresh page does
         }
         return h;
     }

@@ -795,6 +795,21 @@ abstract class SlabAllocatorSpec {
                 + " (within about a page per class and the current pages): " + s);
     }
 
+    /** A run of pages takes its pages from the pool too: the peak of used bytes counts it. */
+    @Test
+    void thePeakOfUsedBytesCountsRunsOfPages() {
+        SlabAllocator a = open(small());
+        long h = allocQuietly(a, 3L * PAGE);
+        long peak = a.usedBytes();
+        assertEquals(3L * PAGE, peak);
+        a.free(h);
+        quiesce(a);
+        quiesce(a);
+        AllocatorStats s = a.stats();
+        assertEquals(0, s.usedBytes());
+        assertTrue(s.peakUsedBytes() >= peak, "peak used " + s.peakUsedBytes() + ", was " + peak + ": " + s);
+    }
+
     // ------------------------------------------------------------------ close
 
     @Test
