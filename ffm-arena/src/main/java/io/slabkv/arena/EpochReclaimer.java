@@ -143,16 +143,19 @@ public final class EpochReclaimer {
         boolean full;
         synchronized (g) {
             g.bytesRetired += bytes;
-            full = g.add(handle, epoch()) >= g.nextReclaimAt || g.bytesRetired >= RECLAIM_BYTES;
+            full = g.add(handle, epoch()) >= g.nextReclaimAt || g.bytesRetired >= g.nextReclaimBytes;
         }
         if (full) {
             tryAdvance();
-            reclaim(g, g);
+            int freed = reclaim(g, g);
             synchronized (g) {
                 // While a reader stalls the epoch nothing comes free: wait for another batch before
                 // scanning the list again, so retiring stays O(1) amortized instead of O(pending).
+                // The byte trigger backs off the same way (doubling while nothing comes free), or
+                // large values would scan the whole waiting list every few retirements of a stall.
                 g.nextReclaimAt = g.size + RECLAIM_BATCH;
                 g.bytesRetired = 0;
+                g.nextReclaimBytes = freed > 0 ? RECLAIM_BYTES : Math.min(g.nextReclaimBytes * 2, RECLAIM_BYTES << 16);
             }
         }
     }
@@ -280,6 +283,7 @@ public final class EpochReclaimer {
         private int size;
         private int nextReclaimAt = RECLAIM_BATCH;
         private long bytesRetired; // since the last reclaim this guard's thread ran
+        private long nextReclaimBytes = RECLAIM_BYTES; // doubles while reclaims free nothing
         private long[] scratch = new long[RECLAIM_BATCH * 2]; // owner thread only
         // padding against false sharing of 'announced' between guards of different threads
         long p1, p2, p3, p4, p5, p6, p7;
