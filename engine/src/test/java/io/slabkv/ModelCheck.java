@@ -141,8 +141,9 @@ final class ModelCheck {
 
     /**
      * Says that a background monitor sweeps expired entries while the run goes on. Then size() and
-     * the expiration counter can move between two reads, so the checks that add them up are skipped
-     * (the bounds on size() and every other counter still hold exactly).
+     * the expiration counter can move between two reads, so the checks that add them up are skipped,
+     * and size() is read again while it is above the model's count (a sweep between its unlink and
+     * its count; see checkSize). The bounds on size() and every other counter still hold.
      */
     ModelCheck sweptConcurrently() {
         this.sweptConcurrently = true;
@@ -477,10 +478,20 @@ final class ModelCheck {
     }
 
     private void checkSize(boolean withStats) {
-        long size = kv.size();
         long live = liveCount();
         long present = model.size();
-        assertTrue(size >= live && size <= present, () -> "size " + size + " is outside [" + live + " live, "
+        long size = kv.size();
+        // With a concurrent sweep, size() may run one ahead for a moment, and only then: the monitor
+        // unlinks an expired entry (its CAS) and counts it out a few statements later; a put of the
+        // same key in between inserts and counts itself in. (Seen once: "size 25 is outside [19 live,
+        // 24 present]", seed 6.) Read again until the sweep has counted out; a count that stays
+        // wrong still fails.
+        for (int i = 0; sweptConcurrently && size > present && i < 10_000; i++) {
+            Thread.yield();
+            size = kv.size();
+        }
+        long counted = size;
+        assertTrue(size >= live && size <= present, () -> "size " + counted + " is outside [" + live + " live, "
                 + present + " present (expired ones included)]: " + where());
         if (live == present) {
             assertEquals(present, size, at());
