@@ -213,11 +213,12 @@ public abstract sealed class SlabAllocator implements AutoCloseable
      */
     public final long allocate(long size) {
         checkAccess();
-        if (size > pageSize || size <= 0) {
-            return allocateRun(size); // which refuses a size <= 0 or above a region
-        }
-        int c = classes.classOf(size);
-        long h = allocateGuarded(c);
+        // A chunk of a size class, or (above the page size) a run of pages; classOf refuses a size
+        // <= 0 or above a region.
+        boolean run = size > pageSize || size <= 0;
+        int c = run ? classOf(size) : classes.classOf(size);
+        int pages = run ? (int) Math.ceilDiv(size, pageSize) : 0;
+        long h = attempt(c, pages);
         // Reclaim outside the critical section: our own announcement would hold the epoch back.
         // (A caller that is itself inside one holds it back all the same; the engine allocates first.)
         // More than one round: a reclaimed chunk whose free empties its page sends that page through
@@ -225,43 +226,27 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         // single retry such an allocation failed at the limit although nobody held the memory.
         // Every round that continues has freed something, and there are at most RECLAIM_ROUNDS.
         for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
-            h = allocateGuarded(c); // retired memory came back: try again
+            h = attempt(c, pages); // retired memory came back: try again
         }
         // An emptied page may also sit as another class's current page, which nothing files back to
         // the pool: take those away and try again (after their grace period, in the shared variant).
         if (h == ChunkHandle.NONE && releaseEmptyCurrentPages(c) > 0) {
-            h = allocateGuarded(c);
+            h = attempt(c, pages);
             for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
-                h = allocateGuarded(c);
+                h = attempt(c, pages);
             }
         }
         if (h == ChunkHandle.NONE) {
             failures.increment();
+        } else if (run) {
+            samplePeakUsed(); // a run takes its pages from the pool, as a class's fresh page does
         }
         return h;
     }
 
-    /** {@link #allocate} of a size above the page size: a run of pages. */
-    private long allocateRun(long size) {
-        classOf(size); // checks the size
-        int pages = (int) Math.ceilDiv(size, pageSize);
-        long h = takeRun(pages);
-        // The same reclaim rounds as a chunk: retired runs and emptied pages come back.
-        for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
-            h = takeRun(pages);
-        }
-        if (h == ChunkHandle.NONE && releaseEmptyCurrentPages(-1) > 0) {
-            h = takeRun(pages);
-            for (int round = 0; h == ChunkHandle.NONE && round < RECLAIM_ROUNDS && reclaimer.reclaimAll() > 0; round++) {
-                h = takeRun(pages);
-            }
-        }
-        if (h == ChunkHandle.NONE) {
-            failures.increment();
-        } else {
-            samplePeakUsed(); // a run takes its pages from the pool, as a class's fresh page does
-        }
-        return h;
+    /** One try: a chunk of class {@code c}, or a run of {@code pages} pages for {@link #runClass}. */
+    private long attempt(int c, int pages) {
+        return c == runClass ? takeRun(pages) : allocateGuarded(c);
     }
 
     private long takeRun(int pages) {

@@ -1,6 +1,5 @@
 package io.slabkv.engine.store;
 
-import io.slabkv.arena.ChunkHandle;
 import io.slabkv.arena.ReadGuard;
 import io.slabkv.arena.SlabAllocator;
 import io.slabkv.engine.entry.EntryLayout;
@@ -154,14 +153,9 @@ final class Evictor {
      */
     private double score(long w) {
         long h = SlotWord.handle(w);
-        int c = allocator.pageClass((int) (h >>> allocator.pageShift()));
         int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
-        return windowShifted(hint, plainScore(hint, bytesOf(c, h)));
-    }
-
-    /** The chunk bytes of handle {@code h} on a page of class {@code c}: its class's chunk, or its run. */
-    private int bytesOf(int c, long h) {
-        return c == allocator.runClass() ? allocator.chunkSize(h) : allocator.sizeClasses().chunkSize(Math.max(0, c));
+        // Linked, inside a critical section: its page holds its class (or its run) until we leave.
+        return windowShifted(hint, plainScore(hint, allocator.chunkSize(h)));
     }
 
     /** The policy's own score of an entry with this access hint and chunk size. */
@@ -264,7 +258,7 @@ final class Evictor {
             roundSlots[live] = roundSlots[i];
             roundWords[live] = w;
             roundClasses[live] = c;
-            roundBytes[live] = bytesOf(c, h);
+            roundBytes[live] = allocator.chunkSize(h); // its class's chunk, or its run's bytes
             roundHints[live++] = EntryLayout.access(allocator.segment(h), allocator.offset(h));
         }
         return live;

@@ -62,8 +62,7 @@ public final class GetRunEvictTest {
         static final MemorySegment K1 = RaceStores.value(1, VALUE_BYTES);
         static final MemorySegment B9 = RaceStores.value(9, VALUE_BYTES);
 
-        // Two pages, one region of two pages: a run needs both.
-        final SlabKV kv = RaceStores.pages(2).regionSize(2L * RaceStores.PAGE).build();
+        final SlabKV kv = RaceStores.pagesInOneRegion(2).build();
         final MemorySegment dst = MemorySegment.ofArray(new byte[VALUE_BYTES]);
         final long kAddress;
 

@@ -67,7 +67,7 @@ public final class GetRunRecycleTest {
                     + "other memory, so either the limit leaks or the test no longer races what it names.")
     @State
     public static class Drain {
-        final SlabKV kv = RaceStores.pages(2).regionSize(2L * RaceStores.PAGE).build();
+        final SlabKV kv = RaceStores.pagesInOneRegion(2).build();
         final MemorySegment dst = MemorySegment.ofArray(new byte[K_BYTES]);
         final long kAddress;
 

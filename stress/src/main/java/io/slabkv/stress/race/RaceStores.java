@@ -56,6 +56,14 @@ final class RaceStores {
                 .backgroundMonitor(false);
     }
 
+    /**
+     * {@link #pages} with the {@code pages} in one region, so a run of pages (a value larger than a
+     * page) can take them all.
+     */
+    static SlabKV.Builder pagesInOneRegion(int pages) {
+        return pages(pages).regionSize((long) pages * PAGE);
+    }
+
     /** A value of {@code length} bytes, every one of them {@code version}. */
     static MemorySegment value(int version, int length) {
         byte[] bytes = new byte[length];
