@@ -822,9 +822,14 @@ public final class Store implements SlabKV {
         }
         if (sketch != null) {
             // What the entry's reads taught, kept for the key's next stay. Still safe to read: the
-            // chunk is retired below, and freed only after this critical section.
+            // chunk is retired below, and freed only after this critical section. An entry with no
+            // reads left to teach (level 0) raises nothing, so it skips the sketch line, a cache
+            // miss: most victims of a store at its limit were never read again.
             int hint = EntryLayout.access(allocator.segment(h), allocator.offset(h));
-            sketch.raise(hash, AccessClock.decayedFrequency(hint, accessClock.age(hint)));
+            int level = AccessClock.decayedFrequency(hint, accessClock.age(hint));
+            if (level > 0) {
+                sketch.raise(hash, level);
+            }
         }
         index.addOverflow(index.home(hash), OffHeapIndex.bucketOf(slot), -1);
         index.tombstoneAdded();
