@@ -38,7 +38,8 @@ final class ReplayCommand {
         this.out = out;
         this.err = err;
         this.interactive = interactive;
-        this.maxValue = ReplayOptions.maxValue(o.pageSize());
+        // The largest entry is one region: 4 MiB for every default page (at most 1 MiB).
+        this.maxValue = ReplayOptions.maxValue(o.pageSize() > 0 ? o.pageSize() : SlabKV.Builder.MAX_DEFAULT_PAGE);
     }
 
     /** The figures of a replay. */
@@ -64,6 +65,7 @@ final class ReplayCommand {
         long distinct = scan.keys.size();
         long footprint = footprint(distinct, scan.dataBytes);
         long budget = o.budget() > 0 ? o.budget() : footprint;
+        int page = pageFor(budget);
         out.printf(Locale.ROOT, "slabkv replay: %s (%s), %s requests, %s distinct keys%n", o.trace().getFileName(),
                 scan.description, Units.count(scan.requests), Units.count(distinct));
         out.printf(Locale.ROOT, "  values      %s%n", scan.sized ? "the trace's object sizes"
@@ -71,12 +73,12 @@ final class ReplayCommand {
                 : Units.count(o.minValue()) + ".." + Units.count(o.maxValue()) + " B per key, uniform, seed " + o.seed()
                         + " (the trace has no sizes)");
         out.printf(Locale.ROOT, "  budget      %s%s; page %s%n", Units.bytes(budget),
-                o.budget() > 0 ? "" : " (default: room for every object of the trace)", Units.bytes(o.pageSize()));
+                o.budget() > 0 ? "" : " (default: room for every object of the trace)", Units.bytes(page));
         out.flush();
 
         SlabKV kv;
         try {
-            kv = PageSources.builder("arena", true, budget, Math.max(1, distinct)).pageSize(o.pageSize()).build();
+            kv = PageSources.builder("arena", true, budget, Math.max(1, distinct)).pageSize(page).build();
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), Main.EXIT_USAGE);
         }
@@ -85,10 +87,17 @@ final class ReplayCommand {
         }
     }
 
+    /** The page size of the store for {@code budget}: --page-size, or the store's default for that limit. */
+    int pageFor(long budget) {
+        return o.pageSize() > 0 ? o.pageSize() : SlabKV.Builder.defaultPageSize(budget);
+    }
+
     /** Budget that holds every object: index, chunks (rounded up to their size class), and slack for partly used pages. */
     long footprint(long distinct, long dataBytes) {
-        long bytes = INDEX_BYTES_PER_ENTRY * distinct + 4096 + dataBytes + dataBytes / 4
-                + SLACK_PAGES * o.pageSize() + SLACK_BYTES;
+        long bytes = INDEX_BYTES_PER_ENTRY * distinct + 4096 + dataBytes + dataBytes / 4 + SLACK_BYTES;
+        // Slack pages of the page the store will have: the default grows with the budget, so take
+        // it for the budget with slack pages of 1 MiB, the largest default (never too little).
+        bytes += SLACK_PAGES * (long) pageFor(bytes + SLACK_PAGES * (long) SlabKV.Builder.MAX_DEFAULT_PAGE);
         return (bytes + Units.MIB - 1) / Units.MIB * Units.MIB;
     }
 
@@ -195,7 +204,7 @@ final class ReplayCommand {
         if (r.tooLargeMisses > 0) {
             out.printf(Locale.ROOT, "  %s requests were for objects over %s bytes, the largest entry (one region"
                     + " of %s pages)%n", Units.count(r.tooLargeMisses), Units.count(maxValue),
-                    Units.bytes(o.pageSize()));
+                    Units.bytes(pageFor(r.budget)));
         }
         out.printf(Locale.ROOT, "  %s%n", RunCommand.memory(r.stats).replaceFirst("^memory ", "memory      "));
         out.printf(Locale.ROOT, "  %s%n", RunCommand.evictions(r.stats).replaceFirst("^evictions ", "evictions   "));

@@ -1,5 +1,6 @@
 package io.slabkv.bench.cli;
 
+import io.slabkv.SlabKV;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -12,7 +13,7 @@ import java.util.Set;
  * @param budget       the store's memory limit in bytes; 0 for "enough for the whole trace"
  * @param minValue     value bytes for traces without sizes: smallest
  * @param maxValue     largest (a size per key is drawn from min..max by a seeded hash of the key)
- * @param pageSize     the store's page size, which bounds the largest object
+ * @param pageSize     the store's page size; 0 for the store's default for the budget
  * @param maxRequests  replay at most this many requests; 0 for all
  * @param seed         seed of the per-key value sizes
  */
@@ -40,7 +41,8 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
                                     per key from a seeded hash  [100]
               --format F            auto, keys, int32 or time-id-size  [auto]
               --page-size SIZE      store page size, a power of two; larger objects take runs of
-                                    pages, up to one region (4 MiB, or the page if larger)  [1MiB]
+                                    pages, up to one region (4 MiB, or the page if larger)
+                                    [the store's default: a 256th of the budget, 64KiB..1MiB]
               --requests N          replay only the first N requests  [all]
               --seed N              seed of the per-key value sizes  [42]
               -h, --help            this text
@@ -67,7 +69,7 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
         }
         TraceReader.Format format = TraceReader.Format.parse("format", a.get("format", "auto"));
 
-        int pageSize = 1 << 20;
+        int pageSize = 0; // the store's default for the budget (SlabKV.Builder.defaultPageSize)
         if (a.has("page-size")) {
             long p = Units.size("page-size", a.get("page-size", null));
             if (p < MIN_PAGE || p > MAX_PAGE || Long.bitCount(p) != 1) {
@@ -80,9 +82,10 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
         long budget = 0;
         if (a.has("budget")) {
             budget = Units.size("budget", a.get("budget", null));
-            if (budget < pageSize) {
+            int page = pageSize > 0 ? pageSize : SlabKV.Builder.defaultPageSize(budget);
+            if (budget < page) {
                 throw new UsageException("--budget " + a.get("budget", "") + " is smaller than one page ("
-                        + Units.bytes(pageSize) + ")");
+                        + Units.bytes(page) + ")");
             }
         }
 
@@ -95,7 +98,7 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
             if (lo > hi) {
                 throw new UsageException("--value-size " + text + " is an empty range: " + lo + " > " + hi);
             }
-            long max = maxValue(pageSize);
+            long max = maxValue(pageSize == 0 ? SlabKV.Builder.MAX_DEFAULT_PAGE : pageSize);
             if (hi > max) {
                 throw new UsageException("--value-size " + text + " is too large: a value must fit the largest entry ("
                         + Units.bytes(max + RunOptions.KEY_BYTES + RunOptions.HEADER)

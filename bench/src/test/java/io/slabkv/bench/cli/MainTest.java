@@ -100,7 +100,7 @@ class MainTest {
         Path trace = Files.writeString(dir.resolve("t.txt"), "1\n2\n");
         String t = trace.toString();
         assertUsageError(main("replay", t, "--budget", "10KiB"),
-                "slabkv replay: --budget 10KiB is smaller than one page (1.00 MiB)", ReplayOptions.USAGE);
+                "slabkv replay: --budget 10KiB is smaller than one page (64.0 KiB)", ReplayOptions.USAGE);
         assertUsageError(main("replay", t, "--page-size", "3000"),
                 "slabkv replay: --page-size 3000 must be a power of two from 4.00 KiB to 1.00 GiB", ReplayOptions.USAGE);
         assertUsageError(main("replay", t, "--format", "csv"),

@@ -86,6 +86,17 @@ class ReplayCommandTest {
     }
 
     @Test
+    void thePageIsTheStoresDefaultForTheBudgetUnlessGiven() throws Exception {
+        Path f = TraceFiles.gzipText(dir.resolve("p.gz"), "1\n2\n1\n");
+        // The store's default for a 32 MiB limit: a 256th of it, 128 KiB (SlabKV.Builder.defaultPageSize).
+        Replay p = replay(f.toString(), "--budget", "32MiB");
+        assertTrue(p.out().contains("; page " + Units.bytes(128 << 10)), p.out());
+        p = replay(f.toString(), "--budget", "32MiB", "--page-size", "4KiB");
+        assertTrue(p.out().contains("; page " + Units.bytes(4096)), p.out());
+        assertEquals(2, p.result().misses());
+    }
+
+    @Test
     void int32TraceWithValueRangeAndRequestLimit() throws Exception {
         int[] keys = new int[2000];
         for (int i = 0; i < keys.length; i++) {
