@@ -287,11 +287,34 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
          * 50.3 MB with 1 MiB. A 256th of the limit keeps at least 256 pages (more than the classes a
          * store uses) with pages as large as that allows.
          * A limit raised later with {@link SlabKV#setMemoryLimit} keeps the page size chosen here.
+         * This is the page of a store whose maximum memory limit is the default; see
+         * {@link #defaultPageSize(long, long)} for the rule with a larger maximum.
          */
         public static int defaultPageSize(long memoryLimit) {
-            long target = Math.max(1, memoryLimit / 256);
-            long page = Long.highestOneBit(target);
+            return defaultPageSize(memoryLimit, defaultMaxMemoryLimit(memoryLimit));
+        }
+
+        /**
+         * {@link #defaultPageSize(long)}, but never so small that the maximum memory limit needs more
+         * than {@value #MAX_DEFAULT_PAGES} pages: the page table is sized for the maximum up front,
+         * about 70 bytes of Java heap per page (the allocator's per-page arrays), so a 64 MiB store
+         * allowed to grow to 1 TiB would otherwise carry 4 million entries for 256 KiB pages
+         * (measured: 298 MB of heap, against 114 MB with 1 MiB pages). Never above {@value #MAX_DEFAULT_PAGE} bytes either: a larger maximum then
+         * takes more pages, as it did when every store had 1 MiB pages.
+         */
+        public static int defaultPageSize(long memoryLimit, long maxMemoryLimit) {
+            long page = Long.highestOneBit(Math.max(1, memoryLimit / 256));
+            long forMax = Math.max(1, maxMemoryLimit / MAX_DEFAULT_PAGES);
+            page = Math.max(page, Long.bitCount(forMax) == 1 ? forMax : Long.highestOneBit(forMax) << 1);
             return (int) Math.max(MIN_DEFAULT_PAGE, Math.min(MAX_DEFAULT_PAGE, page));
+        }
+
+        /** The most pages the maximum memory limit may take with a default page: 2^20. */
+        public static final long MAX_DEFAULT_PAGES = 1L << 20;
+
+        /** The maximum memory limit of a store that sets none: max(4 x limit, 4 GiB). */
+        static long defaultMaxMemoryLimit(long memoryLimit) {
+            return Math.max(4 * memoryLimit, 4L << 30);
         }
 
         /**
@@ -445,7 +468,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             }
             PageSource source = pageSource != null ? pageSource
                     : confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE;
-            long max = maxMemoryLimit > 0 ? maxMemoryLimit : Math.max(4 * memoryLimit, 4L << 30);
+            long max = maxMemoryLimit > 0 ? maxMemoryLimit : defaultMaxMemoryLimit(memoryLimit);
             if (max < memoryLimit) {
                 throw new IllegalArgumentException("maximum memory limit " + max + " must be at least the memory limit "
                         + memoryLimit);
@@ -462,7 +485,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
                 case SAMPLED_LRU -> new SampledLru();
                 case SAMPLED_LFU -> new SampledLfu();
             };
-            int page = pageSize != 0 ? pageSize : defaultPageSize(memoryLimit);
+            int page = pageSize != 0 ? pageSize : defaultPageSize(memoryLimit, max);
             Store store = new Store(new StoreConfig(memoryLimit, max, expectedEntries, page, regionSize,
                     growthFactor, minChunkSize, confined, timeSource, source, policy, highWatermark, lowWatermark,
                     maxIndexLoad, backgroundMonitor, window, sketch, adaptiveWindow));

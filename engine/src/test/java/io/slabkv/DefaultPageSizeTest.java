@@ -25,6 +25,20 @@ class DefaultPageSizeTest {
     }
 
     @Test
+    void aLargeMaximumLimitKeepsThePageTableToAMillionPages() {
+        // 64 MiB alone gives 256 KiB pages; allowed to grow to 1 TiB, that is 4 million pages of page
+        // table on the heap, so the page grows to 1 MiB (2^20 pages of it).
+        assertEquals(256 << 10, SlabKV.Builder.defaultPageSize(64L << 20, 64L << 30));
+        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 40));
+        assertEquals(512 << 10, SlabKV.Builder.defaultPageSize(64L << 20, (1L << 39) - 1)); // rounded up
+        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 50)); // never above 1 MiB
+        try (SlabKV kv = SlabKV.builder().memoryLimit(64L << 20).maxMemoryLimit(1L << 40).backgroundMonitor(false)
+                .build()) {
+            assertEquals(1 << 20, pageSize(kv));
+        }
+    }
+
+    @Test
     void aStoreWithoutAPageSizeGetsTheDefaultAndAnExplicitOneWins() {
         try (SlabKV kv = SlabKV.builder().memoryLimit(128L << 20).backgroundMonitor(false).build()) {
             assertEquals(512 << 10, pageSize(kv));
