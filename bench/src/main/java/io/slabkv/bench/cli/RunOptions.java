@@ -1,5 +1,6 @@
 package io.slabkv.bench.cli;
 
+import io.slabkv.SlabKV;
 import java.util.Locale;
 import java.util.Set;
 
@@ -26,8 +27,6 @@ record RunOptions(long keys, int minValue, int maxValue, double readRatio, int t
 
     enum Distribution { ZIPF, UNIFORM }
 
-    /** The store's page size (the builder's default), which bounds the limit and the values. */
-    static final int PAGE_SIZE = 1 << 20;
     /** The largest entry: a run of pages as long as one region (the default 4 MiB). */
     static final int MAX_ENTRY = 4 << 20;
     /** Entry header bytes, as {@code SlabKV}'s javadoc states them: 8, or 16 with a TTL. */
@@ -122,9 +121,12 @@ record RunOptions(long keys, int minValue, int maxValue, double readRatio, int t
         }
 
         long limit = a.has("limit") ? Units.size("limit", a.get("limit", null)) : d.limit;
-        if (limit < PAGE_SIZE) {
+        // The store sets no page size: its page is the default for the limit (64 KiB to 1 MiB), no
+        // longer a fixed 1 MiB, which refused limits the store takes (512 KiB, say).
+        int page = SlabKV.Builder.defaultPageSize(limit);
+        if (limit < page) {
             throw new UsageException("--limit " + a.get("limit", "") + " is smaller than one page ("
-                    + Units.bytes(PAGE_SIZE) + "): the store needs at least a page beside its index");
+                    + Units.bytes(page) + "): the store needs at least a page beside its index");
         }
 
         Distribution distribution = d.distribution;

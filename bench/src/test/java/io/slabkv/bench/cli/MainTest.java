@@ -68,7 +68,7 @@ class MainTest {
         assertUsageError(main("run", "--bogus"), "slabkv run: unknown option '--bogus'", RunOptions.USAGE);
         assertUsageError(main("run", "--value-size", "-1"),
                 "slabkv run: --value-size -1 is negative: a size is 0 bytes or more", RunOptions.USAGE);
-        assertUsageError(main("run", "--limit=4KiB"), "slabkv run: --limit 4KiB is smaller than one page (1.00 MiB):"
+        assertUsageError(main("run", "--limit=4KiB"), "slabkv run: --limit 4KiB is smaller than one page (64.0 KiB):"
                 + " the store needs at least a page beside its index", RunOptions.USAGE);
         assertUsageError(main("run", "--keys", "lots"),
                 "slabkv run: --keys 'lots' is not a number (for example 10000, 1_000_000, 1m)", RunOptions.USAGE);

@@ -85,6 +85,16 @@ class RunOptionsTest {
     }
 
     @Test
+    void theLimitNeedsOnePageOfTheStoresDefaultForIt() throws UsageException {
+        // The store the command builds sets no page size, so its page is SlabKV.Builder.defaultPageSize
+        // of the limit: 64 KiB for a limit of 512 KiB, which was refused as smaller than a 1 MiB page.
+        assertEquals(512L << 10, parse("--limit", "512KiB", "--keys", "1000").limit());
+        assertEquals(64L << 10, parse("--limit", "64KiB").limit());
+        assertEquals("--limit 65535 is smaller than one page (64.0 KiB): the store needs at least a page beside"
+                + " its index", error("--limit", "65535"));
+    }
+
+    @Test
     void errorMessages() {
         assertEquals("unknown option '--frobnicate'", error("--frobnicate"));
         assertEquals("unexpected argument 'extra'", error("extra"));
@@ -92,8 +102,8 @@ class RunOptionsTest {
         assertEquals("--keys 0 must be between 1 and 1,099,511,627,776", error("--keys", "0"));
         assertEquals("--keys -3 is negative", error("--keys", "-3"));
         assertEquals("--keys 'many' is not a number (for example 10000, 1_000_000, 1m)", error("--keys", "many"));
-        assertEquals("--limit 512KiB is smaller than one page (1.00 MiB): the store needs at least a page beside"
-                + " its index", error("--limit", "512KiB"));
+        assertEquals("--limit 32KiB is smaller than one page (64.0 KiB): the store needs at least a page beside"
+                + " its index", error("--limit", "32KiB"));
         assertEquals("--limit -1GiB is negative: a size is 0 bytes or more", error("--limit", "-1GiB"));
         assertEquals("--threads 0 must be between 1 and 1024", error("--threads", "0"));
         assertEquals("--threads 'two' is not a number (for example 10000, 1_000_000, 1m)", error("--threads", "two"));
