@@ -304,7 +304,9 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
          */
         public static int defaultPageSize(long memoryLimit, long maxMemoryLimit) {
             long page = Long.highestOneBit(Math.max(1, memoryLimit / 256));
-            long forMax = Math.max(1, maxMemoryLimit / MAX_DEFAULT_PAGES);
+            // Rounded up: a maximum just above 2^20 pages of a size needs the next size (floor division
+            // gave 512 KiB pages, 2^20 + 1 of them, to a maximum of 2^39 + 256 KiB).
+            long forMax = Math.max(1, Math.ceilDiv(maxMemoryLimit, MAX_DEFAULT_PAGES));
             page = Math.max(page, Long.bitCount(forMax) == 1 ? forMax : Long.highestOneBit(forMax) << 1);
             return (int) Math.max(MIN_DEFAULT_PAGE, Math.min(MAX_DEFAULT_PAGE, page));
         }

@@ -39,6 +39,19 @@ class DefaultPageSizeTest {
     }
 
     @Test
+    void aMaximumJustAboveAPowerOfTwoMillionPagesTakesTheNextPage() {
+        // 2^39 + 256 KiB is 2^20 + 1 pages of 512 KiB: the page rounds up to 1 MiB (2^19 + 1 pages).
+        long max = (1L << 39) + (256 << 10);
+        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, max));
+        assertEquals(512 << 10, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 39)); // exactly 2^20 pages
+        try (SlabKV kv = SlabKV.builder().memoryLimit(64L << 20).maxMemoryLimit(max).backgroundMonitor(false)
+                .build()) {
+            int pages = ((io.slabkv.engine.store.Store) kv).allocator().maxPages();
+            assertTrue(pages <= SlabKV.Builder.MAX_DEFAULT_PAGES, pages + " pages of " + pageSize(kv) + " bytes");
+        }
+    }
+
+    @Test
     void aStoreWithoutAPageSizeGetsTheDefaultAndAnExplicitOneWins() {
         try (SlabKV kv = SlabKV.builder().memoryLimit(128L << 20).backgroundMonitor(false).build()) {
             assertEquals(512 << 10, pageSize(kv));
