@@ -13,8 +13,11 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A shared {@link SlabKV} store as a user builds it: default size-aware eviction, default background
- * monitor (evicting from the 0.90 to the 0.85 watermark of the limit), default pages and size
- * classes, and a {@code memoryLimit} computed to hold {@code held} entries. The {@code long}-key, {@link MemorySegment}-value API: a put copies the client's
+ * monitor (evicting from the 0.90 to the 0.85 watermark of the limit), default size classes, 1 MiB
+ * pages, and a {@code memoryLimit} computed to hold {@code held} entries. The pages are set: they
+ * were the store's default until it began to follow the limit (SlabKV.Builder.defaultPageSize),
+ * which would give this limit (66,995,648 bytes for 500,000) 128 KiB pages; kept at 1 MiB so the
+ * results compare with the earlier runs. The {@code long}-key, {@link MemorySegment}-value API: a put copies the client's
  * segment in, a get copies the value out into the client's segment; neither allocates.
  *
  * <h2>The limit</h2>
@@ -53,7 +56,7 @@ final class SlabKVEvictingStore implements EvictingStore {
         this(held, SlabAllocator.Builder.DEFAULT_PAGE_SIZE);
     }
 
-    /** With {@code pageSize} instead of the default: small stores for tests, with as many pages as big ones. */
+    /** With {@code pageSize} instead of 1 MiB: small stores for tests, with as many pages as big ones. */
     SlabKVEvictingStore(long held, int pageSize) {
         int entryBytes = EntryLayout.BASE_HEADER + Payload.KEY_SIZE + Payload.VALUE_SIZE;
         SizeClasses classes = new SizeClasses(SlabAllocator.Builder.DEFAULT_MIN_CHUNK,
