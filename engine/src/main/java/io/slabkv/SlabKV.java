@@ -238,7 +238,13 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return this;
         }
 
-        /** The highest limit {@link SlabKV#setMemoryLimit} may set; default max(4 x limit, 4 GiB). */
+        /**
+         * The highest limit {@link SlabKV#setMemoryLimit} may set; default max(4 x limit, 4 GiB).
+         * The page table is sized for it up front, about 60 bytes of Java heap per page it could
+         * hold: with the default maximum, a store under 16 MiB (64 KiB pages) carries about 3.8 MB
+         * of heap for it and a 64 MiB store (256 KiB pages) about 1 MB. A store that will not grow
+         * much can set this lower to save that.
+         */
         public Builder maxMemoryLimit(long bytes) {
             this.maxMemoryLimit = bytes;
             return this;
