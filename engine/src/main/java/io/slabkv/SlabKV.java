@@ -305,24 +305,37 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
          * than {@value #MAX_DEFAULT_PAGES} pages: the page table is sized for the maximum up front,
          * about 70 bytes of Java heap per page (the allocator's per-page arrays), so a 64 MiB store
          * allowed to grow to 1 TiB would otherwise carry 4 million entries for 256 KiB pages
-         * (measured: 298 MB of heap, against 114 MB with 1 MiB pages). Never above {@value #MAX_DEFAULT_PAGE} bytes either: a larger maximum then
-         * takes more pages, as it did when every store had 1 MiB pages.
+         * (measured: 298 MB of heap, against 114 MB with 1 MiB pages). So a maximum above 1 TiB gets
+         * pages above {@value #MAX_DEFAULT_PAGE} bytes (a 4 TiB store with the default 16 TiB maximum:
+         * 16 MiB pages, where 1 MiB pages took a page table of 16 million entries, about a GB of heap),
+         * up to the largest page, 1 GiB, and never above a 16th of the limit.
          */
         public static int defaultPageSize(long memoryLimit, long maxMemoryLimit) {
             long page = Long.highestOneBit(Math.max(1, memoryLimit / 256));
             // Rounded up: a maximum just above 2^20 pages of a size needs the next size (floor division
             // gave 512 KiB pages, 2^20 + 1 of them, to a maximum of 2^39 + 256 KiB).
             long forMax = Math.max(1, Math.ceilDiv(maxMemoryLimit, MAX_DEFAULT_PAGES));
-            page = Math.max(page, Long.bitCount(forMax) == 1 ? forMax : Long.highestOneBit(forMax) << 1);
-            return (int) Math.max(MIN_DEFAULT_PAGE, Math.min(MAX_DEFAULT_PAGE, page));
+            page = Math.max(MIN_DEFAULT_PAGE, Math.min(MAX_DEFAULT_PAGE, page));
+            forMax = Long.bitCount(forMax) == 1 ? forMax : Long.highestOneBit(forMax) << 1;
+            // But never above a 16th of the limit: a maximum far above the limit would otherwise give
+            // pages the limit cannot hold (64 MiB with a maximum of Long.MAX_VALUE got 1 GiB pages and
+            // "memory limit 67108864 is too small ... one page of 1073741824 bytes"); the allocator
+            // then names the maximum it cannot address.
+            long fits = Math.max(MIN_DEFAULT_PAGE, Long.highestOneBit(Math.max(1, memoryLimit / 16)));
+            return (int) Math.min(SlabAllocator.Builder.MAX_PAGE_SIZE, Math.max(page, Math.min(forMax, fits)));
         }
 
         /** The most pages the maximum memory limit may take with a default page: 2^20. */
         public static final long MAX_DEFAULT_PAGES = 1L << 20;
 
-        /** The maximum memory limit of a store that sets none: max(4 x limit, 4 GiB). */
+        /** The maximum memory limit of a store that sets none: max(4 x limit, 4 GiB), saturating. */
         static long defaultMaxMemoryLimit(long memoryLimit) {
-            return Math.max(4 * memoryLimit, 4L << 30);
+            return memoryLimit > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : Math.max(4 * memoryLimit, 4L << 30);
+        }
+
+        /** The most bytes a page table of pages of {@code page} bytes addresses (the allocator's page count limit). */
+        static long addressable(int page) {
+            return (long) SlabAllocator.Builder.MAX_PAGES * page;
         }
 
         /**
@@ -477,6 +490,23 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             PageSource source = pageSource != null ? pageSource
                     : confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE;
             long max = maxMemoryLimit > 0 ? maxMemoryLimit : defaultMaxMemoryLimit(memoryLimit);
+            int page = pageSize != 0 ? pageSize : defaultPageSize(memoryLimit, max);
+            if (page > 0 && memoryLimit > addressable(page)) { // page <= 0: the allocator names it
+                throw new IllegalArgumentException("memory limit " + memoryLimit + " is more than a store addresses: "
+                        + SlabAllocator.Builder.MAX_PAGES + " pages of " + page + " bytes"
+                        + (page < SlabAllocator.Builder.MAX_PAGE_SIZE ? " (a larger pageSize addresses more)" : ""));
+            }
+            if (maxMemoryLimit > 0 && page > 0 && maxMemoryLimit > addressable(page)) {
+                throw new IllegalArgumentException("maximum memory limit " + maxMemoryLimit + " is more than a store"
+                        + " addresses: " + SlabAllocator.Builder.MAX_PAGES + " pages of " + page + " bytes"
+                        + (page < SlabAllocator.Builder.MAX_PAGE_SIZE ? " (a larger pageSize addresses more)" : ""));
+            }
+            if (maxMemoryLimit <= 0 && page > 0) {
+                // The default maximum, never more than the page table addresses: a limit of 2^62 got
+                // "maximum memory limit 4294967296 must be at least the memory limit ...", a maximum
+                // nobody had set (4 x limit overflowed).
+                max = Math.max(memoryLimit, Math.min(max, addressable(page)));
+            }
             if (max < memoryLimit) {
                 throw new IllegalArgumentException("maximum memory limit " + max + " must be at least the memory limit "
                         + memoryLimit);
@@ -493,7 +523,6 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
                 case SAMPLED_LRU -> new SampledLru();
                 case SAMPLED_LFU -> new SampledLfu();
             };
-            int page = pageSize != 0 ? pageSize : defaultPageSize(memoryLimit, max);
             Store store = new Store(new StoreConfig(memoryLimit, max, expectedEntries, page, regionSize,
                     growthFactor, minChunkSize, confined, timeSource, source, policy, highWatermark, lowWatermark,
                     maxIndexLoad, backgroundMonitor, window, sketch, adaptiveWindow));

@@ -21,7 +21,8 @@ class DefaultPageSizeTest {
         assertEquals(256 << 10, SlabKV.Builder.defaultPageSize(100L << 20)); // 400 KiB: rounded down
         assertEquals(512 << 10, SlabKV.Builder.defaultPageSize((256L << 20) - 1));
         assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(256L << 20));
-        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(1L << 40));
+        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(256L << 30)); // default maximum 1 TiB: 2^20 pages
+        assertEquals(4 << 20, SlabKV.Builder.defaultPageSize(1L << 40)); // default maximum 4 TiB: 4 MiB pages
     }
 
     @Test
@@ -31,7 +32,12 @@ class DefaultPageSizeTest {
         assertEquals(256 << 10, SlabKV.Builder.defaultPageSize(64L << 20, 64L << 30));
         assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 40));
         assertEquals(512 << 10, SlabKV.Builder.defaultPageSize(64L << 20, (1L << 39) - 1)); // rounded up
-        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 50)); // never above 1 MiB
+        // Above 1 TiB the page grows past 1 MiB to keep the table at 2^20 pages, up to 1 GiB pages,
+        assertEquals(16 << 20, SlabKV.Builder.defaultPageSize(4L << 40, 16L << 40));
+        assertEquals(1 << 30, SlabKV.Builder.defaultPageSize(1L << 50, 1L << 52));
+        // but never above a 16th of the limit.
+        assertEquals(4 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 50));
+        assertEquals(4 << 20, SlabKV.Builder.defaultPageSize(64L << 20, Long.MAX_VALUE));
         try (SlabKV kv = SlabKV.builder().memoryLimit(64L << 20).maxMemoryLimit(1L << 40).backgroundMonitor(false)
                 .build()) {
             assertEquals(1 << 20, pageSize(kv));
@@ -48,6 +54,37 @@ class DefaultPageSizeTest {
                 .build()) {
             int pages = ((io.slabkv.engine.store.Store) kv).allocator().maxPages();
             assertTrue(pages <= SlabKV.Builder.MAX_DEFAULT_PAGES, pages + " pages of " + pageSize(kv) + " bytes");
+        }
+    }
+
+    @Test
+    void aTerabyteStoreGetsPagesThatKeepItsPageTableSmall() {
+        // 1 TiB, default maximum 4 TiB: 4 MiB pages, a page table of 2^20 entries (with 1 MiB pages,
+        // 4 million: about 280 MB of heap before a byte is stored).
+        try (SlabKV kv = SlabKV.builder().memoryLimit(1L << 40).backgroundMonitor(false).build()) {
+            assertEquals(4 << 20, pageSize(kv));
+            assertEquals(1L << 40, kv.stats().memoryLimit());
+        }
+    }
+
+    @Test
+    void aLimitBeyondWhatThePageTableAddressesIsRefusedByItsOwnName() {
+        for (long limit : new long[] {1L << 62, Long.MAX_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SlabKV.builder().memoryLimit(limit).build());
+            // Not "maximum memory limit 4294967296 must be at least the memory limit ...": the default
+            // maximum (4 x limit) overflowed, and the message named a maximum nobody had set.
+            assertEquals("memory limit " + limit + " is more than a store addresses: 2147483639 pages of 1073741824"
+                    + " bytes", e.getMessage());
+        }
+        // A maximum set far beyond what pages of a 16th of the limit address is named as the maximum.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SlabKV.builder().memoryLimit(64L << 20).maxMemoryLimit(Long.MAX_VALUE).build());
+        assertEquals("maximum memory limit " + Long.MAX_VALUE + " is more than a store addresses: 2147483639 pages"
+                + " of 4194304 bytes (a larger pageSize addresses more)", e.getMessage());
+        // Up to what 1 GiB pages address, a limit builds (nothing is reserved until entries arrive).
+        try (SlabKV kv = SlabKV.builder().memoryLimit(1L << 50).backgroundMonitor(false).build()) {
+            assertEquals(1 << 30, pageSize(kv));
         }
     }
 

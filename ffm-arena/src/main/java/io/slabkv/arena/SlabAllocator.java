@@ -103,7 +103,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         this.pageSize = b.pageSize;
         this.pageShift = Integer.numberOfTrailingZeros(b.pageSize);
         this.pageMask = b.pageSize - 1L;
-        int maxPages = (int) Math.min(Integer.MAX_VALUE - 8, Math.ceilDiv(b.resolvedMaxLimit, b.pageSize));
+        int maxPages = (int) Math.min(Builder.MAX_PAGES, Math.ceilDiv(b.resolvedMaxLimit, b.pageSize));
         this.pageMemory = new MemorySegment[maxPages];
         this.freeHead = new long[maxPages];
         this.bump = new int[maxPages];
@@ -917,7 +917,10 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         public static final int DEFAULT_MIN_CHUNK = 32;
         public static final double DEFAULT_GROWTH = 1.25;
         static final int MIN_PAGE_SIZE = 4096;
-        static final int MAX_PAGE_SIZE = 1 << 30;
+        /** The largest page size. */
+        public static final int MAX_PAGE_SIZE = 1 << 30;
+        /** The most pages a maximum memory limit may span: the page table is a set of Java arrays. */
+        public static final int MAX_PAGES = Integer.MAX_VALUE - 8;
 
         long limit = 256L << 20;
         long maxLimit = -1;       // as set by the caller; -1: the default, derived from the limit
@@ -1002,9 +1005,9 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                 throw new IllegalArgumentException("maximum memory limit " + maxLimit
                         + " must be at least the memory limit " + limit);
             }
-            if (maxLimit / pageSize > Integer.MAX_VALUE - 8) {
+            if (maxLimit / pageSize > MAX_PAGES) {
                 throw new IllegalArgumentException("maximum memory limit " + maxLimit + " is more than "
-                        + (Integer.MAX_VALUE - 8) + " pages of " + pageSize + " bytes");
+                        + MAX_PAGES + " pages of " + pageSize + " bytes");
             }
             new SizeClasses(minChunk, growth, pageSize); // checks chunk size and growth
             resolvedMaxLimit = maxLimit;
