@@ -240,7 +240,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
 
         /**
          * The highest limit {@link SlabKV#setMemoryLimit} may set; default max(4 x limit, 4 GiB).
-         * The page table is sized for it up front, about 60 bytes of Java heap per page it could
+         * The page table is sized for it up front, 60 to 70 bytes of Java heap per page it could
          * hold: with the default maximum, a store under 16 MiB (64 KiB pages) carries about 3.8 MB
          * of heap for it and a 64 MiB store (256 KiB pages) about 1 MB. A store that will not grow
          * much can set this lower to save that.
@@ -261,8 +261,8 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         }
 
         /**
-         * Page size, a power of two, 4 KiB to 1 GiB; default {@link #defaultPageSize} of the memory
-         * limit (64 KiB to 1 MiB). Each size class holds whole pages, and each class in use holds at
+         * Page size, a power of two, 4 KiB to 1 GiB; default {@link #defaultPageSize(long, long)} of the
+         * memory limit and its maximum (64 KiB to 1 MiB up to a 256 GiB limit). Each size class holds whole pages, and each class in use holds at
          * least one partly carved page: with many classes in use under a small limit, smaller pages
          * waste less. Entries larger than a page take a run of pages.
          */
@@ -282,7 +282,8 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         /**
          * The page size of a store with this memory limit when none is set: the largest power of two
          * at most {@code memoryLimit / 256}, kept between {@value #MIN_DEFAULT_PAGE} and
-         * {@value #MAX_DEFAULT_PAGE} bytes.
+         * {@value #MAX_DEFAULT_PAGE} bytes (larger above a 256 GiB limit, whose default maximum would
+         * need more than {@value #MAX_DEFAULT_PAGES} pages: see {@link #defaultPageSize(long, long)}).
          * <p>
          * Two wastes pull against each other. Each size class in use holds a partly carved page, so
          * large pages strand memory under a small limit, and once the pages are fewer than the classes
@@ -303,7 +304,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         /**
          * {@link #defaultPageSize(long)}, but never so small that the maximum memory limit needs more
          * than {@value #MAX_DEFAULT_PAGES} pages: the page table is sized for the maximum up front,
-         * about 70 bytes of Java heap per page (the allocator's per-page arrays), so a 64 MiB store
+         * 60 to 70 bytes of Java heap per page (the allocator's per-page arrays), so a 64 MiB store
          * allowed to grow to 1 TiB would otherwise carry 4 million entries for 256 KiB pages
          * (measured: 298 MB of heap, against 114 MB with 1 MiB pages). So a maximum above 1 TiB gets
          * pages above {@value #MAX_DEFAULT_PAGE} bytes (a 4 TiB store with the default 16 TiB maximum:
