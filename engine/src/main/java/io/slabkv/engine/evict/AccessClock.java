@@ -53,9 +53,17 @@ public final class AccessClock {
      */
     public static final int MIN_PERIOD = 1;
 
+    // tick and period are read by every get (needsTouch) and every eviction, and written rarely:
+    // once a period, and when the entry count moves the period. The eviction count is written by
+    // every eviction, so it lives on a cache line of its own (the middle of a 16-long array, 64
+    // bytes from either end): beside tick, each eviction by the monitor or a put invalidated the
+    // line every get on every other core reads.
+    //
+    //   evictionCount: | 8 longs of padding | count | 7 longs of padding |
     private volatile int tick;
-    private long evictions; // written by evicting threads racily: only the period matters
     private volatile long period = 64;
+    private final long[] evictionCount = new long[2 * COUNT_AT];
+    private static final int COUNT_AT = 8; // 8 longs = 64 bytes from the array's header and end
 
     /** The current tick (low 11 bits used). */
     public int now() {
@@ -64,7 +72,10 @@ public final class AccessClock {
 
     /** Sets how many evictions make one tick (scaled to the entry count by the monitor). */
     public void period(long evictionsPerTick) {
-        this.period = Math.max(1, evictionsPerTick);
+        long p = Math.max(1, evictionsPerTick);
+        if (p != period) { // a volatile write (a fence, and the line taken from every reader) only on a change
+            this.period = p;
+        }
     }
 
     /** Scales the period to a store of {@code entries} entries (see {@link #TICKS_PER_TURNOVER}). */
@@ -76,9 +87,14 @@ public final class AccessClock {
         return period;
     }
 
-    /** Counts one eviction; advances the clock every {@link #period()} of them. */
+    /**
+     * Counts one eviction; advances the clock every {@link #period()} of them. The count is written
+     * racily by evicting threads: a lost increment only stretches one period.
+     */
     public void evicted() {
-        if (++evictions % period == 0) {
+        long n = evictionCount[COUNT_AT] + 1;
+        evictionCount[COUNT_AT] = n;
+        if (n % period == 0) {
             tick = tick + 1;
         }
     }

@@ -100,7 +100,14 @@ public final class FrequencySketch {
 
     /** Sets the halving period for a store holding {@code entries} entries. */
     public void scaleTo(long entries) {
-        halvingPeriod = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(MIN_PERIOD, entries * PERIOD_PER_ENTRY));
+        int p = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(MIN_PERIOD, entries * PERIOD_PER_ENTRY));
+        int now = halvingPeriod;
+        // Written only when it moves by more than a sixteenth: a put evicting at the limit calls this
+        // each time, the entry count moves by one each time, and a volatile write is a fence and
+        // takes the line from every thread that reads the period on its next insert.
+        if (Math.abs(p - now) > now >> 4) {
+            halvingPeriod = p;
+        }
     }
 
     private static long mix(long hash) {

@@ -97,4 +97,24 @@ class AccessClockTest {
             assertTrue(!AccessClock.needsTouch(next, clock.now()), "frequency " + f + " touched still needs a touch");
         }
     }
+
+    @Test
+    void theClockTicksOncePerPeriodOfEvictions() {
+        AccessClock c = new AccessClock();
+        c.period(3);
+        int t0 = c.now();
+        for (int i = 1; i <= 9; i++) {
+            c.evicted();
+            assertEquals(t0 + i / 3, c.now(), "after " + i + " evictions");
+        }
+        c.period(3); // unchanged: nothing written, the count goes on
+        c.evicted();
+        c.evicted();
+        c.evicted();
+        assertEquals(t0 + 4, c.now());
+        c.scaleTo(10 * AccessClock.TICKS_PER_TURNOVER); // 10 evictions a tick
+        assertEquals(10, c.period());
+        c.period(0); // at least 1
+        assertEquals(1, c.period());
+    }
 }
