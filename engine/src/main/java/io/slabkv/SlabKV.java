@@ -339,6 +339,15 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return (long) SlabAllocator.Builder.MAX_PAGES * page;
         }
 
+        /** Refuses {@code bytes} (named {@code what}) beyond what pages of {@code page} bytes address. */
+        private static void checkAddressable(String what, long bytes, int page) {
+            if (bytes > addressable(page)) {
+                throw new IllegalArgumentException(what + " " + bytes + " is more than a store addresses: "
+                        + SlabAllocator.Builder.MAX_PAGES + " pages of " + page + " bytes"
+                        + (page < SlabAllocator.Builder.MAX_PAGE_SIZE ? " (a larger pageSize addresses more)" : ""));
+            }
+        }
+
         /**
          * Bytes reserved from the page source at a time, at least one page; default 4 MiB, or one page
          * when pages are larger. The last region is the slack above what is used. Also the largest
@@ -492,15 +501,11 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
                     : confined ? ConfinedArenaPageSource.INSTANCE : SharedArenaPageSource.INSTANCE;
             long max = maxMemoryLimit > 0 ? maxMemoryLimit : defaultMaxMemoryLimit(memoryLimit);
             int page = pageSize != 0 ? pageSize : defaultPageSize(memoryLimit, max);
-            if (page > 0 && memoryLimit > addressable(page)) { // page <= 0: the allocator names it
-                throw new IllegalArgumentException("memory limit " + memoryLimit + " is more than a store addresses: "
-                        + SlabAllocator.Builder.MAX_PAGES + " pages of " + page + " bytes"
-                        + (page < SlabAllocator.Builder.MAX_PAGE_SIZE ? " (a larger pageSize addresses more)" : ""));
-            }
-            if (maxMemoryLimit > 0 && page > 0 && maxMemoryLimit > addressable(page)) {
-                throw new IllegalArgumentException("maximum memory limit " + maxMemoryLimit + " is more than a store"
-                        + " addresses: " + SlabAllocator.Builder.MAX_PAGES + " pages of " + page + " bytes"
-                        + (page < SlabAllocator.Builder.MAX_PAGE_SIZE ? " (a larger pageSize addresses more)" : ""));
+            if (page > 0) { // page <= 0: the allocator names it
+                checkAddressable("memory limit", memoryLimit, page);
+                if (maxMemoryLimit > 0) {
+                    checkAddressable("maximum memory limit", maxMemoryLimit, page);
+                }
             }
             if (maxMemoryLimit <= 0 && page > 0) {
                 // The default maximum, never more than the page table addresses: a limit of 2^62 got

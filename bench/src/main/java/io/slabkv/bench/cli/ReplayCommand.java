@@ -38,8 +38,7 @@ final class ReplayCommand {
         this.out = out;
         this.err = err;
         this.interactive = interactive;
-        // The largest entry is one region: 4 MiB for every default page (at most 1 MiB).
-        this.maxValue = ReplayOptions.maxValue(o.pageSize() > 0 ? o.pageSize() : SlabKV.Builder.MAX_DEFAULT_PAGE);
+        this.maxValue = ReplayOptions.maxValue(o.pageSize());
     }
 
     /** The figures of a replay. */

@@ -98,7 +98,7 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
             if (lo > hi) {
                 throw new UsageException("--value-size " + text + " is an empty range: " + lo + " > " + hi);
             }
-            long max = maxValue(pageSize == 0 ? SlabKV.Builder.MAX_DEFAULT_PAGE : pageSize);
+            long max = maxValue(pageSize);
             if (hi > max) {
                 throw new UsageException("--value-size " + text + " is too large: a value must fit the largest entry ("
                         + Units.bytes(max + RunOptions.KEY_BYTES + RunOptions.HEADER)
@@ -119,7 +119,11 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
         return new ReplayOptions(trace, format, budget, values[0], values[1], pageSize, requests, seed);
     }
 
-    /** The largest value beside an 8-byte key and an 8-byte header in the largest entry: one region. */
+    /**
+     * The largest value beside an 8-byte key and an 8-byte header in the largest entry: one region,
+     * the default 4 MiB or the page if larger ({@code pageSize} 0, the store's default page, is never
+     * larger below a 256 GiB budget).
+     */
     static long maxValue(int pageSize) {
         return Math.max(RunOptions.MAX_ENTRY, pageSize) - RunOptions.KEY_BYTES - RunOptions.HEADER;
     }

@@ -1,6 +1,7 @@
 package io.slabkv.bench.cli;
 
 import io.slabkv.SlabKV;
+import io.slabkv.arena.SlabAllocator;
 import java.util.Locale;
 import java.util.Set;
 
@@ -28,7 +29,7 @@ record RunOptions(long keys, int minValue, int maxValue, double readRatio, int t
     enum Distribution { ZIPF, UNIFORM }
 
     /** The largest entry: a run of pages as long as one region (the default 4 MiB). */
-    static final int MAX_ENTRY = 4 << 20;
+    static final int MAX_ENTRY = (int) SlabAllocator.Builder.DEFAULT_REGION_BYTES;
     /** Entry header bytes, as {@code SlabKV}'s javadoc states them: 8, or 16 with a TTL. */
     static final int HEADER = 8, TTL_HEADER = 16;
     static final int KEY_BYTES = Long.BYTES;
