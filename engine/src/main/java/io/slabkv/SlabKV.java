@@ -240,10 +240,11 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
 
         /**
          * The highest limit {@link SlabKV#setMemoryLimit} may set; default max(4 x limit, 4 GiB).
-         * The page table is sized for it up front, 60 to 70 bytes of Java heap per page it could
-         * hold: with the default maximum, a store under 16 MiB (64 KiB pages) carries about 3.8 MB
-         * of heap for it and a 64 MiB store (256 KiB pages) about 1 MB. A store that will not grow
-         * much can set this lower to save that.
+         * It costs little until the store grows: the page table takes 60 to 70 bytes of Java heap
+         * per page the store has reserved, in leaves of 1024 pages made as regions arrive, plus one
+         * reference per word per 1024 pages of this maximum. Measured after GC, per store holding
+         * one entry: 0.19 MB of heap at 16 MiB (3.9 MB when the table was sized for the maximum up
+         * front), 0.33 MB at 64 MiB allowed 1 TiB (75 MB then, with the 1 MiB pages it got).
          */
         public Builder maxMemoryLimit(long bytes) {
             this.maxMemoryLimit = bytes;
@@ -262,7 +263,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
 
         /**
          * Page size, a power of two, 4 KiB to 1 GiB; default {@link #defaultPageSize(long, long)} of the
-         * memory limit and its maximum (64 KiB to 1 MiB up to a 256 GiB limit). Each size class holds whole pages, and each class in use holds at
+         * memory limit and its maximum (64 KiB to 1 MiB up to a 1 TiB limit). Each size class holds whole pages, and each class in use holds at
          * least one partly carved page: with many classes in use under a small limit, smaller pages
          * waste less. Entries larger than a page take a run of pages.
          */
@@ -282,7 +283,7 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         /**
          * The page size of a store with this memory limit when none is set: the largest power of two
          * at most {@code memoryLimit / 256}, kept between {@value #MIN_DEFAULT_PAGE} and
-         * {@value #MAX_DEFAULT_PAGE} bytes (larger above a 256 GiB limit, whose default maximum would
+         * {@value #MAX_DEFAULT_PAGE} bytes (larger above a 1 TiB limit, whose default maximum would
          * need more than {@value #MAX_DEFAULT_PAGES} pages: see {@link #defaultPageSize(long, long)}).
          * <p>
          * Two wastes pull against each other. Each size class in use holds a partly carved page, so
@@ -303,13 +304,13 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
 
         /**
          * {@link #defaultPageSize(long)}, but never so small that the maximum memory limit needs more
-         * than {@value #MAX_DEFAULT_PAGES} pages: the page table is sized for the maximum up front,
-         * 60 to 70 bytes of Java heap per page (the allocator's per-page arrays), so a 64 MiB store
-         * allowed to grow to 1 TiB would otherwise carry 4 million entries for 256 KiB pages
-         * (measured: 298 MB of heap, against 114 MB with 1 MiB pages). So a maximum above 1 TiB gets
-         * pages above {@value #MAX_DEFAULT_PAGE} bytes (a 4 TiB store with the default 16 TiB maximum:
-         * 16 MiB pages, where 1 MiB pages took a page table of 16 million entries, about a GB of heap),
-         * up to the largest page, 1 GiB, and never above a 16th of the limit.
+         * than {@value #MAX_DEFAULT_PAGES} pages. The page table's leaves follow the pages reserved,
+         * but its top arrays hold a reference per word for every 1024 pages the maximum allows (about
+         * 150 KB at 2^22 pages), and a store grown to its maximum holds 60 to 70 bytes of heap per
+         * page. So a maximum above 4 TiB gets pages above {@value #MAX_DEFAULT_PAGE} bytes (a 4 TiB
+         * store with the default 16 TiB maximum: 4 MiB pages), up to the largest page, 1 GiB, and
+         * never above a 16th of the limit. (This floor was 2^20 pages while the table was sized for
+         * the maximum up front: a 64 MiB store allowed 1 TiB then got 1 MiB pages, 64 of them.)
          */
         public static int defaultPageSize(long memoryLimit, long maxMemoryLimit) {
             long page = Long.highestOneBit(Math.max(1, memoryLimit / 256));
@@ -326,8 +327,8 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
             return (int) Math.min(SlabAllocator.Builder.MAX_PAGE_SIZE, Math.max(page, Math.min(forMax, fits)));
         }
 
-        /** The most pages the maximum memory limit may take with a default page: 2^20. */
-        public static final long MAX_DEFAULT_PAGES = 1L << 20;
+        /** The most pages the maximum memory limit may take with a default page: 2^22. */
+        public static final long MAX_DEFAULT_PAGES = 1L << 22;
 
         /** The maximum memory limit of a store that sets none: max(4 x limit, 4 GiB), saturating. */
         static long defaultMaxMemoryLimit(long memoryLimit) {

@@ -22,23 +22,25 @@ class DefaultPageSizeTest {
         assertEquals(512 << 10, SlabKV.Builder.defaultPageSize((256L << 20) - 1));
         assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(256L << 20));
         assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(256L << 30)); // default maximum 1 TiB: 2^20 pages
-        assertEquals(4 << 20, SlabKV.Builder.defaultPageSize(1L << 40)); // default maximum 4 TiB: 4 MiB pages
+        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(1L << 40)); // default maximum 4 TiB: 2^22 pages
+        assertEquals(2 << 20, SlabKV.Builder.defaultPageSize(2L << 40)); // default maximum 8 TiB: 2 MiB pages
     }
 
     @Test
-    void aLargeMaximumLimitKeepsThePageTableToAMillionPages() {
-        // 64 MiB alone gives 256 KiB pages; allowed to grow to 1 TiB, that is 4 million pages of page
-        // table on the heap, so the page grows to 1 MiB (2^20 pages of it).
+    void aLargeMaximumLimitKeepsThePageTableToFourMillionPages() {
+        // 64 MiB alone gives 256 KiB pages; allowed to grow to 1 TiB (2^22 of them) it keeps them
+        // (the page table's leaves follow the pages reserved); allowed 4 TiB, the page grows to 1 MiB.
         assertEquals(256 << 10, SlabKV.Builder.defaultPageSize(64L << 20, 64L << 30));
-        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 40));
-        assertEquals(512 << 10, SlabKV.Builder.defaultPageSize(64L << 20, (1L << 39) - 1)); // rounded up
-        // Above 1 TiB the page grows past 1 MiB to keep the table at 2^20 pages, up to 1 GiB pages,
-        assertEquals(16 << 20, SlabKV.Builder.defaultPageSize(4L << 40, 16L << 40));
+        assertEquals(256 << 10, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 40));
+        assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 4L << 40));
+        assertEquals(512 << 10, SlabKV.Builder.defaultPageSize(64L << 20, (1L << 41) - 1)); // rounded up
+        // Above 4 TiB the page grows past 1 MiB to keep the table at 2^22 pages, up to 1 GiB pages,
+        assertEquals(4 << 20, SlabKV.Builder.defaultPageSize(4L << 40, 16L << 40));
         assertEquals(1 << 30, SlabKV.Builder.defaultPageSize(1L << 50, 1L << 52));
         // but never above a 16th of the limit.
         assertEquals(4 << 20, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 50));
         assertEquals(4 << 20, SlabKV.Builder.defaultPageSize(64L << 20, Long.MAX_VALUE));
-        try (SlabKV kv = SlabKV.builder().memoryLimit(64L << 20).maxMemoryLimit(1L << 40).backgroundMonitor(false)
+        try (SlabKV kv = SlabKV.builder().memoryLimit(64L << 20).maxMemoryLimit(4L << 40).backgroundMonitor(false)
                 .build()) {
             assertEquals(1 << 20, pageSize(kv));
         }
@@ -46,10 +48,10 @@ class DefaultPageSizeTest {
 
     @Test
     void aMaximumJustAboveAPowerOfTwoMillionPagesTakesTheNextPage() {
-        // 2^39 + 256 KiB is 2^20 + 1 pages of 512 KiB: the page rounds up to 1 MiB (2^19 + 1 pages).
-        long max = (1L << 39) + (256 << 10);
+        // 2^41 + 256 KiB is 2^22 + 1 pages of 512 KiB: the page rounds up to 1 MiB (2^21 + 1 pages).
+        long max = (1L << 41) + (256 << 10);
         assertEquals(1 << 20, SlabKV.Builder.defaultPageSize(64L << 20, max));
-        assertEquals(512 << 10, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 39)); // exactly 2^20 pages
+        assertEquals(512 << 10, SlabKV.Builder.defaultPageSize(64L << 20, 1L << 41)); // exactly 2^22 pages
         try (SlabKV kv = SlabKV.builder().memoryLimit(64L << 20).maxMemoryLimit(max).backgroundMonitor(false)
                 .build()) {
             int pages = ((io.slabkv.engine.store.Store) kv).allocator().maxPages();
@@ -59,11 +61,15 @@ class DefaultPageSizeTest {
 
     @Test
     void aTerabyteStoreGetsPagesThatKeepItsPageTableSmall() {
-        // 1 TiB, default maximum 4 TiB: 4 MiB pages, a page table of 2^20 entries (with 1 MiB pages,
-        // 4 million: about 280 MB of heap before a byte is stored).
+        // 1 TiB, default maximum 4 TiB: 1 MiB pages, 2^22 page numbers (top arrays of 4,096 leaves; a
+        // table sized for them up front was about 280 MB of heap before a byte was stored). 2 TiB,
+        // default maximum 8 TiB: 2 MiB pages.
         try (SlabKV kv = SlabKV.builder().memoryLimit(1L << 40).backgroundMonitor(false).build()) {
-            assertEquals(4 << 20, pageSize(kv));
+            assertEquals(1 << 20, pageSize(kv));
             assertEquals(1L << 40, kv.stats().memoryLimit());
+        }
+        try (SlabKV kv = SlabKV.builder().memoryLimit(2L << 40).backgroundMonitor(false).build()) {
+            assertEquals(2 << 20, pageSize(kv));
         }
     }
 

@@ -1,5 +1,8 @@
 package io.slabkv.arena;
 
+import static io.slabkv.arena.PageTable.LEAF_MASK;
+import static io.slabkv.arena.PageTable.LEAF_SHIFT;
+
 /**
  * A slab allocator owned by one thread: plain loads, stores and adds where the shared variant
  * uses atomics, retired chunks freed at once (its one thread is not reading while it retires), and
@@ -18,38 +21,38 @@ public final class ConfinedSlabAllocator extends SlabAllocator {
 
     @Override
     int gaaLive(int page, int delta) {
-        int v = live[page];
-        live[page] = v + delta;
+        int v = live[page >>> LEAF_SHIFT][page & LEAF_MASK];
+        live[page >>> LEAF_SHIFT][page & LEAF_MASK] = v + delta;
         return v;
     }
 
     @Override
     boolean casLive(int page, int expect, int update) {
-        if (live[page] != expect) {
+        if (live[page >>> LEAF_SHIFT][page & LEAF_MASK] != expect) {
             return false;
         }
-        live[page] = update;
+        live[page >>> LEAF_SHIFT][page & LEAF_MASK] = update;
         return true;
     }
 
     @Override
     int gaaBump(int page, int delta) {
-        int v = bump[page];
-        bump[page] = v + delta;
+        int v = bump[page >>> LEAF_SHIFT][page & LEAF_MASK];
+        bump[page >>> LEAF_SHIFT][page & LEAF_MASK] = v + delta;
         return v;
     }
 
     @Override
     long lvFreeHead(int page) {
-        return freeHead[page];
+        return freeHead[page >>> LEAF_SHIFT][page & LEAF_MASK];
     }
 
     @Override
     boolean casFreeHead(int page, long expect, long update) {
-        if (freeHead[page] != expect) {
+        if (freeHead[page >>> LEAF_SHIFT][page & LEAF_MASK] != expect) {
             return false;
         }
-        freeHead[page] = update;
+        freeHead[page >>> LEAF_SHIFT][page & LEAF_MASK] = update;
         return true;
     }
 

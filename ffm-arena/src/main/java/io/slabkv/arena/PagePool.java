@@ -1,6 +1,7 @@
 package io.slabkv.arena;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -40,15 +41,18 @@ final class PagePool {
     private final PageSource source;
     private final int pageSize;
     private final int pagesPerRegion;
-    private final MemorySegment[] pageMemory; // shared with the allocator; written here only
-    private final Block[] pageBlock;          // the region of each page number; null while unused
-    private final int[] freeStack;            // page numbers in the pool
-    private final int[] stackPos;             // each pooled page's index in freeStack (for takeRun)
+    private final PageTable table;             // shared with the allocator; its leaves made here
+    private final int maxPages;
+    // Per page number, only under this pool's lock, so they grow by copying as page numbers come
+    // into use (up to maxPages): their heap follows the pages reserved, as the page table's does.
+    private Block[] pageBlock = new Block[0]; // the region of each page number; null while unused
+    private int[] freeStack = new int[0];     // page numbers in the pool
+    private int[] stackPos = new int[0];      // each pooled page's index in freeStack (for takeRun)
     // For runs, allocation-free after the first use of a page as a run's head: the page's memory to
     // the end of its region (made once, kept until the region is released), and the page's own
     // one-page segment while its page table entry names a run.
-    private final MemorySegment[] toRegionEnd;
-    private final MemorySegment[] ownPage;
+    private MemorySegment[] toRegionEnd = new MemorySegment[0];
+    private MemorySegment[] ownPage = new MemorySegment[0];
     private final BitSet pooled = new BitSet(); // the page numbers in freeStack
     private int freeCount;
     private long reserved;
@@ -59,16 +63,12 @@ final class PagePool {
     private volatile int highWater; // one past the highest page number ever reserved
 
     PagePool(PageSource source, int pageSize, long regionBytes, long limit, long maxLimit,
-             MemorySegment[] pageMemory) {
+             PageTable table) {
         this.source = source;
         this.pageSize = pageSize;
-        this.pagesPerRegion = (int) Math.max(1, Math.min(regionBytes / pageSize, pageMemory.length));
-        this.pageMemory = pageMemory;
-        this.pageBlock = new Block[pageMemory.length];
-        this.freeStack = new int[pageMemory.length];
-        this.stackPos = new int[pageMemory.length];
-        this.toRegionEnd = new MemorySegment[pageMemory.length];
-        this.ownPage = new MemorySegment[pageMemory.length];
+        this.table = table;
+        this.maxPages = table.maxPages;
+        this.pagesPerRegion = (int) Math.max(1, Math.min(regionBytes / pageSize, maxPages));
         this.limit = limit;
         assert maxLimit >= limit;
     }
@@ -121,8 +121,8 @@ final class PagePool {
         if (toRegionEnd[first] == null) {
             toRegionEnd[first] = b.region.memory().asSlice((long) (first - b.first) * pageSize);
         }
-        ownPage[first] = pageMemory[first];
-        pageMemory[first] = toRegionEnd[first];
+        ownPage[first] = memory(first);
+        memory(first, toRegionEnd[first]);
         return first;
     }
 
@@ -131,7 +131,7 @@ final class PagePool {
      * the run's pages then comes back through {@link #give}.
      */
     synchronized void endRun(int first) {
-        pageMemory[first] = ownPage[first];
+        memory(first, ownPage[first]);
         ownPage[first] = null;
     }
 
@@ -190,14 +190,14 @@ final class PagePool {
         // (released regions can leave shorter gaps; the region is then smaller, the next one fills on).
         int first = -1;
         int pages = 0;
-        for (int p = 0; p < pageBlock.length && pages < want; ) {
-            Block b = pageBlock[p];
+        for (int p = 0; p < maxPages && pages < want; ) {
+            Block b = block(p);
             if (b != null) {
                 p = b.first + b.pages;
                 continue;
             }
             int start = p;
-            while (p < pageBlock.length && pageBlock[p] == null && p - start < want) {
+            while (p < maxPages && block(p) == null && p - start < want) {
                 p++;
             }
             if (p - start > pages) {
@@ -211,17 +211,48 @@ final class PagePool {
         long bytes = (long) pages * pageSize;
         Region region = source.reserve(bytes, pageSize);
         Block block = new Block(region, first, pages);
+        grow(first + pages);
+        // The leaves first: the pages are published below (the free stack, the high-water mark).
+        table.ensure(first, pages);
         regionCount++;
-        highWater = Math.max(highWater, first + pages);
         reserved += bytes;
         peakReserved = Math.max(peakReserved, reserved);
         MemorySegment memory = region.memory();
         for (int i = pages - 1; i >= 0; i--) { // lowest page on top of the stack
             pageBlock[first + i] = block;
-            pageMemory[first + i] = memory.asSlice((long) i * pageSize, pageSize);
+            memory(first + i, memory.asSlice((long) i * pageSize, pageSize));
             push(first + i);
         }
+        // Volatile write after the leaves and segments: a sampler that reads it finds them.
+        highWater = Math.max(highWater, first + pages);
         return true;
+    }
+
+    /** The region of page number {@code p}, or null (unused, or beyond the arrays grown so far). */
+    private Block block(int p) {
+        return p < pageBlock.length ? pageBlock[p] : null;
+    }
+
+    /** Grows the pool's per-page arrays to cover page numbers below {@code pages} (doubling, up to maxPages). */
+    private void grow(int pages) {
+        if (pages <= pageBlock.length) {
+            return;
+        }
+        int n = (int) Math.min(maxPages, Math.max(pages, 2L * pageBlock.length));
+        pageBlock = Arrays.copyOf(pageBlock, n);
+        freeStack = Arrays.copyOf(freeStack, n);
+        stackPos = Arrays.copyOf(stackPos, n);
+        toRegionEnd = Arrays.copyOf(toRegionEnd, n);
+        ownPage = Arrays.copyOf(ownPage, n);
+    }
+
+    /** Page {@code p}'s page table segment (its leaf exists: a region covers it). */
+    private MemorySegment memory(int p) {
+        return table.memory[PageTable.hi(p)][PageTable.lo(p)];
+    }
+
+    private void memory(int p, MemorySegment segment) {
+        table.memory[PageTable.hi(p)][PageTable.lo(p)] = segment;
     }
 
     /** Releases region {@code b}, all of whose pages are in the pool. */
@@ -249,7 +280,7 @@ final class PagePool {
         pooled.clear(first, last);
         for (int p = first; p < last; p++) {
             if (forget) {
-                pageMemory[p] = null;
+                memory(p, null);
             }
             toRegionEnd[p] = null; // the numbers may name another region's memory next time
             pageBlock[p] = null;

@@ -3,6 +3,9 @@ package io.slabkv.arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import static io.slabkv.arena.PageTable.LEAF_MASK;
+import static io.slabkv.arena.PageTable.LEAF_SHIFT;
+
 /**
  * A slab allocator any thread may use: allocation and free are lock-free on their common path
  * (atomic get-and-add and CAS on per-page words), page changes take a per-class monitor, and
@@ -23,27 +26,27 @@ public final class SharedSlabAllocator extends SlabAllocator {
 
     @Override
     int gaaLive(int page, int delta) {
-        return (int) INTS.getAndAdd(live, page, delta);
+        return (int) INTS.getAndAdd(live[page >>> LEAF_SHIFT], page & LEAF_MASK, delta);
     }
 
     @Override
     boolean casLive(int page, int expect, int update) {
-        return INTS.compareAndSet(live, page, expect, update);
+        return INTS.compareAndSet(live[page >>> LEAF_SHIFT], page & LEAF_MASK, expect, update);
     }
 
     @Override
     int gaaBump(int page, int delta) {
-        return (int) INTS.getAndAdd(bump, page, delta);
+        return (int) INTS.getAndAdd(bump[page >>> LEAF_SHIFT], page & LEAF_MASK, delta);
     }
 
     @Override
     long lvFreeHead(int page) {
-        return (long) LONGS.getVolatile(freeHead, page);
+        return (long) LONGS.getVolatile(freeHead[page >>> LEAF_SHIFT], page & LEAF_MASK);
     }
 
     @Override
     boolean casFreeHead(int page, long expect, long update) {
-        return LONGS.compareAndSet(freeHead, page, expect, update);
+        return LONGS.compareAndSet(freeHead[page >>> LEAF_SHIFT], page & LEAF_MASK, expect, update);
     }
 
     @Override

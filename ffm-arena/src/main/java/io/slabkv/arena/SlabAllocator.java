@@ -7,6 +7,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
+import static io.slabkv.arena.PageTable.LEAF_MASK;
+import static io.slabkv.arena.PageTable.LEAF_SHIFT;
+
 /**
  * A slab allocator over pages of a {@link PageSource}: {@link SharedSlabAllocator} for any thread,
  * {@link ConfinedSlabAllocator} for one owner thread. Both run the same algorithm; they differ in
@@ -65,17 +68,20 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     final PagePool pool;
     final EpochReclaimer reclaimer;
 
-    // Per page. pageMemory is written by the pool under its lock and read after a handle or the
-    // current-page word published the page; the rest is described in the class comment.
-    final MemorySegment[] pageMemory;
-    final long[] freeHead;
-    final int[] bump;
-    final int[] live;
-    final int[] pageClass;    // -1 while in the pool; stable while the page holds a live chunk
-    final byte[] state;       // guarded by the class monitor
-    final int[] partialNext;  // guarded by the class monitor
-    final int[] partialPrev;
-    final int[] runHead;      // the first page of the run a RUN page belongs to; guarded by runLock
+    // Per page p, word[p >>> LEAF_SHIFT][p & LEAF_MASK]: a PageTable, whose leaves are made as regions
+    // arrive (written out, not through PageTable.hi/lo: each call is one more inlining level on the
+    // put path, see PageTable). pageMemory is written by the pool under its lock and read after a
+    // handle or the current-page word published the page; the rest is described in the class comment.
+    final PageTable table;
+    final MemorySegment[][] pageMemory;
+    final long[][] freeHead;
+    final int[][] bump;
+    final int[][] live;
+    final int[][] pageClass;    // -1 while in the pool; stable while the page holds a live chunk
+    final byte[][] state;       // guarded by the class monitor
+    final int[][] partialNext;  // guarded by the class monitor
+    final int[][] partialPrev;
+    final int[][] runHead;      // the first page of the run a RUN page belongs to; guarded by runLock
 
     // Per class.
     final int[] current;      // page number or -1; read lock-free (lvCurrent), written under the monitor
@@ -104,18 +110,18 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         this.pageShift = Integer.numberOfTrailingZeros(b.pageSize);
         this.pageMask = b.pageSize - 1L;
         int maxPages = (int) Math.min(Builder.MAX_PAGES, Math.ceilDiv(b.resolvedMaxLimit, b.pageSize));
-        this.pageMemory = new MemorySegment[maxPages];
-        this.freeHead = new long[maxPages];
-        this.bump = new int[maxPages];
-        this.live = new int[maxPages];
-        this.pageClass = new int[maxPages];
-        java.util.Arrays.fill(pageClass, -1);
-        this.state = new byte[maxPages];
-        this.partialNext = new int[maxPages];
-        this.partialPrev = new int[maxPages];
-        this.runHead = new int[maxPages];
+        this.table = new PageTable(maxPages);
+        this.pageMemory = table.memory;
+        this.freeHead = table.freeHead;
+        this.bump = table.bump;
+        this.live = table.live;
+        this.pageClass = table.pageClass;
+        this.state = table.state;
+        this.partialNext = table.partialNext;
+        this.partialPrev = table.partialPrev;
+        this.runHead = table.runHead;
         long regionBytes = Math.max(b.pageSize, b.resolvedRegionBytes / b.pageSize * b.pageSize);
-        this.pool = new PagePool(source, b.pageSize, regionBytes, b.limit, b.resolvedMaxLimit, pageMemory);
+        this.pool = new PagePool(source, b.pageSize, regionBytes, b.limit, b.resolvedMaxLimit, table);
         int n = classes.count();
         this.runClass = n;
         // A run's bytes live in an int (bump), so at most 1 GiB.
@@ -256,12 +262,12 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                 return ChunkHandle.NONE;
             }
             for (int p = first; p < first + pages; p++) {
-                runHead[p] = first;
-                state[p] = RUN;
-                pageClass[p] = runClass;
+                runHead[p >>> LEAF_SHIFT][p & LEAF_MASK] = first;
+                state[p >>> LEAF_SHIFT][p & LEAF_MASK] = RUN;
+                pageClass[p >>> LEAF_SHIFT][p & LEAF_MASK] = runClass;
             }
-            live[first] = 1;
-            bump[first] = pages * pageSize;
+            live[first >>> LEAF_SHIFT][first & LEAF_MASK] = 1;
+            bump[first >>> LEAF_SHIFT][first & LEAF_MASK] = pages * pageSize;
             runPages += pages;
             runAllocations.increment();
             // The handle reaches other threads through the caller's own release (the engine's slot
@@ -280,11 +286,11 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     private void freeRun(int first) {
         int pages;
         synchronized (runLock) {
-            pages = bump[first] >>> pageShift;
+            pages = bump[first >>> LEAF_SHIFT][first & LEAF_MASK] >>> pageShift;
             for (int p = first; p < first + pages; p++) {
-                state[p] = RECYCLING;
+                state[p >>> LEAF_SHIFT][p & LEAF_MASK] = RECYCLING;
             }
-            live[first] = 0;
+            live[first >>> LEAF_SHIFT][first & LEAF_MASK] = 0;
             runPages -= pages;
             runFrees.increment();
         }
@@ -308,7 +314,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         int released = 0;
         for (int c = 0; c < current.length; c++) {
             int p = lvCurrent(c);
-            if (c == except || p < 0 || live[p] != 0) {
+            if (c == except || p < 0 || live[p >>> LEAF_SHIFT][p & LEAF_MASK] != 0) {
                 continue; // racy pre-check; the CAS below decides
             }
             synchronized (classLocks[c]) {
@@ -347,7 +353,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                     // current again (its free list refilled and emptied) would otherwise take one
                     // more add per empty-list miss, and the int wraps negative after ~2^31 / chunk
                     // of them. Racing adders overshoot by at most one chunk per thread.
-                    if (bump[p] <= usable - chunk) {
+                    if (bump[p >>> LEAF_SHIFT][p & LEAF_MASK] <= usable - chunk) {
                         int b = gaaBump(p, chunk);
                         if (b <= usable - chunk) {
                             carves[c].increment();
@@ -382,20 +388,20 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             if (!fresh) {
                 unlinkPartial(c, next);
                 // What refilling this page can add to the used bytes (a plain, racy read of live).
-                refilledSinceSample[c] += Math.max(0, classes.chunksPerPage(c) - live[next]);
+                refilledSinceSample[c] += Math.max(0, classes.chunksPerPage(c) - live[next >>> LEAF_SHIFT][next & LEAF_MASK]);
             } else {
                 next = pool.take();
                 if (next < 0) {
                     soCurrent(c, -1);
                     return false;
                 }
-                freeHead[next] = freeHead[next] & ~LINK_MASK; // keep the tag: stale poppers must fail
-                bump[next] = 0;
-                live[next] = 0;
-                pageClass[next] = c;
+                freeHead[next >>> LEAF_SHIFT][next & LEAF_MASK] = freeHead[next >>> LEAF_SHIFT][next & LEAF_MASK] & ~LINK_MASK; // keep the tag: stale poppers must fail
+                bump[next >>> LEAF_SHIFT][next & LEAF_MASK] = 0;
+                live[next >>> LEAF_SHIFT][next & LEAF_MASK] = 0;
+                pageClass[next >>> LEAF_SHIFT][next & LEAF_MASK] = c;
                 classPages[c]++;
             }
-            state[next] = CURRENT;
+            state[next >>> LEAF_SHIFT][next & LEAF_MASK] = CURRENT;
             // Release store: the page's reset words above are visible to whoever reads it as current.
             soCurrent(c, next);
             // When a page comes from the pool, and once the partial pages refilled since the last
@@ -415,13 +421,13 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** Files page {@code p}, no longer current, by what it holds. Under the class monitor. */
     private void settle(int c, int p) {
-        if (live[p] == 0 && casLive(p, 0, DEAD)) {
+        if (live[p >>> LEAF_SHIFT][p & LEAF_MASK] == 0 && casLive(p, 0, DEAD)) {
             recycle(c, p);
         } else if ((lvFreeHead(p) & LINK_MASK) != 0) {
-            state[p] = PARTIAL;
+            state[p >>> LEAF_SHIFT][p & LEAF_MASK] = PARTIAL;
             linkPartial(c, p);
         } else {
-            state[p] = FULL;
+            state[p >>> LEAF_SHIFT][p & LEAF_MASK] = FULL;
         }
     }
 
@@ -476,17 +482,18 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         long off = handle & pageMask;
         String why = null;
         int c = -1;
-        if (handle < 0 || pageNumber >= pageClass.length) {
-            why = "page " + pageNumber + " is outside 0.." + (pageClass.length - 1);
-        } else if ((c = pageClass[(int) pageNumber]) < 0) {
+        int page = (int) pageNumber; // used only once pageNumber is known to be below maxPages
+        if (handle < 0 || pageNumber >= table.maxPages) {
+            why = "page " + pageNumber + " is outside 0.." + (table.maxPages - 1);
+        } else if (pageClass[page >>> LEAF_SHIFT] == null || (c = pageClass[page >>> LEAF_SHIFT][page & LEAF_MASK]) < 0) {
             why = "page " + pageNumber + " is held by no size class";
         } else if (c == runClass) {
-            int head = runHead[(int) pageNumber];
+            int head = runHead[page >>> LEAF_SHIFT][page & LEAF_MASK];
             if (head != pageNumber) {
                 why = "page " + pageNumber + " is inside the run of pages that starts at page " + head;
             } else if (off != 0) {
                 why = "offset " + off + " is not 0, the start of the run of pages at page " + pageNumber;
-            } else if (state[(int) pageNumber] != RUN) {
+            } else if (state[page >>> LEAF_SHIFT][page & LEAF_MASK] != RUN) {
                 // Unlike a chunk's, a run's second free is cheap to catch: its pages wait out their
                 // grace period as RECYCLING, and freeing them again would pool each page twice.
                 why = "the run of pages at page " + pageNumber + " was already freed";
@@ -498,7 +505,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             } else if (off >= (long) classes.chunksPerPage(c) * chunk) {
                 why = "offset " + off + " is past the page's last chunk (" + classes.chunksPerPage(c) + " of "
                         + chunk + " bytes)";
-            } else if (off >= bump[(int) pageNumber]) {
+            } else if (off >= bump[page >>> LEAF_SHIFT][page & LEAF_MASK]) {
                 why = "offset " + off + " was never handed out on page " + pageNumber;
             }
         }
@@ -514,14 +521,14 @@ public abstract sealed class SlabAllocator implements AutoCloseable
      */
     private void pageMayBeEmpty(int c, int p) {
         synchronized (classLocks[c]) {
-            byte s = state[p];
-            if (pageClass[p] != c || s == CURRENT || s == RECYCLING || s == POOL) {
+            byte s = state[p >>> LEAF_SHIFT][p & LEAF_MASK];
+            if (pageClass[p >>> LEAF_SHIFT][p & LEAF_MASK] != c || s == CURRENT || s == RECYCLING || s == POOL) {
                 return;
             }
-            if (live[p] == 0 && casLive(p, 0, DEAD)) {
+            if (live[p >>> LEAF_SHIFT][p & LEAF_MASK] == 0 && casLive(p, 0, DEAD)) {
                 recycle(c, p);
             } else if (s == FULL && (lvFreeHead(p) & LINK_MASK) != 0) {
-                state[p] = PARTIAL;
+                state[p >>> LEAF_SHIFT][p & LEAF_MASK] = PARTIAL;
                 linkPartial(c, p);
             }
         }
@@ -529,30 +536,30 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** Takes dead page {@code p} away from class {@code c}. Under the class monitor. */
     private void recycle(int c, int p) {
-        if (state[p] == PARTIAL) {
+        if (state[p >>> LEAF_SHIFT][p & LEAF_MASK] == PARTIAL) {
             unlinkPartial(c, p);
         }
-        state[p] = RECYCLING;
+        state[p >>> LEAF_SHIFT][p & LEAF_MASK] = RECYCLING;
         classPages[c]--;
         retirePage(p);
     }
 
     /** After the grace period: page {@code p} goes back to the pool. */
     final void toPool(int p) {
-        if (pageClass[p] == runClass) {
+        if (pageClass[p >>> LEAF_SHIFT][p & LEAF_MASK] == runClass) {
             synchronized (runLock) {
-                state[p] = POOL;
-                pageClass[p] = -1;
-                if (runHead[p] == p) {
-                    bump[p] = 0;
+                state[p >>> LEAF_SHIFT][p & LEAF_MASK] = POOL;
+                pageClass[p >>> LEAF_SHIFT][p & LEAF_MASK] = -1;
+                if (runHead[p >>> LEAF_SHIFT][p & LEAF_MASK] == p) {
+                    bump[p >>> LEAF_SHIFT][p & LEAF_MASK] = 0;
                     pool.endRun(p); // the page table entry covers one page again
                 }
-                runHead[p] = -1;
+                runHead[p >>> LEAF_SHIFT][p & LEAF_MASK] = -1;
             }
         } else {
-            synchronized (classLocks[pageClass[p]]) {
-                state[p] = POOL;
-                pageClass[p] = -1;
+            synchronized (classLocks[pageClass[p >>> LEAF_SHIFT][p & LEAF_MASK]]) {
+                state[p >>> LEAF_SHIFT][p & LEAF_MASK] = POOL;
+                pageClass[p >>> LEAF_SHIFT][p & LEAF_MASK] = -1;
             }
         }
         pool.give(p);
@@ -567,7 +574,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
      * while the chunk was popped, reused and pushed back, fails its CAS (no ABA).
      */
     private long popFree(int p) {
-        MemorySegment page = pageMemory[p];
+        MemorySegment page = pageMemory[p >>> LEAF_SHIFT][p & LEAF_MASK];
         for (;;) {
             long head = lvFreeHead(p);
             int link = (int) head;
@@ -586,7 +593,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** Pushes the chunk at {@code off} on page {@code p}'s free list; returns whether it was empty. */
     private boolean pushFree(int p, long off) {
-        MemorySegment page = pageMemory[p];
+        MemorySegment page = pageMemory[p >>> LEAF_SHIFT][p & LEAF_MASK];
         int link = (int) (off >>> 3) + 1;
         for (;;) {
             long head = lvFreeHead(p);
@@ -600,24 +607,24 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     private void linkPartial(int c, int p) {
         int h = partialHead[c];
-        partialNext[p] = h;
-        partialPrev[p] = -1;
+        partialNext[p >>> LEAF_SHIFT][p & LEAF_MASK] = h;
+        partialPrev[p >>> LEAF_SHIFT][p & LEAF_MASK] = -1;
         if (h >= 0) {
-            partialPrev[h] = p;
+            partialPrev[h >>> LEAF_SHIFT][h & LEAF_MASK] = p;
         }
         partialHead[c] = p;
     }
 
     private void unlinkPartial(int c, int p) {
-        int n = partialNext[p];
-        int pr = partialPrev[p];
+        int n = partialNext[p >>> LEAF_SHIFT][p & LEAF_MASK];
+        int pr = partialPrev[p >>> LEAF_SHIFT][p & LEAF_MASK];
         if (pr >= 0) {
-            partialNext[pr] = n;
+            partialNext[pr >>> LEAF_SHIFT][pr & LEAF_MASK] = n;
         } else {
             partialHead[c] = n;
         }
         if (n >= 0) {
-            partialPrev[n] = pr;
+            partialPrev[n >>> LEAF_SHIFT][n & LEAF_MASK] = pr;
         }
     }
 
@@ -625,7 +632,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** The page segment holding {@code handle}'s chunk; index it with {@link #offset(long)}. */
     public final MemorySegment segment(long handle) {
-        return pageMemory[(int) (handle >>> pageShift)];
+        int p = (int) (handle >>> pageShift);
+        return pageMemory[p >>> LEAF_SHIFT][p & LEAF_MASK];
     }
 
     /** The byte offset of {@code handle}'s chunk inside {@link #segment(long)}. */
@@ -636,8 +644,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     /** The size of the chunk {@code handle} names: its class's chunk size, or its run's bytes. */
     public final int chunkSize(long handle) {
         int p = (int) (handle >>> pageShift);
-        int c = pageClass[p];
-        return c == runClass ? bump[p] : classes.chunkSize(c);
+        int c = pageClass[p >>> LEAF_SHIFT][p & LEAF_MASK];
+        return c == runClass ? bump[p >>> LEAF_SHIFT][p & LEAF_MASK] : classes.chunkSize(c);
     }
 
     /**
@@ -698,7 +706,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** The number of page numbers this allocator can use, at its maximum limit. */
     public final int maxPages() {
-        return pageMemory.length;
+        return table.maxPages;
     }
 
     // ---------------------------------------------------------------- pages, for the monitor
@@ -718,12 +726,14 @@ public abstract sealed class SlabAllocator implements AutoCloseable
 
     /** The class page {@code page} serves, or -1 if it is in the pool or not reserved. */
     public final int pageClass(int page) {
-        return pageClass[page];
+        int[] leaf = pageClass[page >>> LEAF_SHIFT];
+        return leaf == null ? -1 : leaf[page & LEAF_MASK];
     }
 
     /** Chunks allocated on {@code page} (negative while it is being recycled). */
     public final int liveChunks(int page) {
-        return live[page];
+        int[] leaf = live[page >>> LEAF_SHIFT];
+        return leaf == null ? 0 : leaf[page & LEAF_MASK];
     }
 
     /**
@@ -736,23 +746,23 @@ public abstract sealed class SlabAllocator implements AutoCloseable
      */
     public final long[] drainPage(int page) {
         checkAccess();
-        if (page < 0 || page >= pageMemory.length) {
-            throw new IllegalArgumentException("page " + page + " is outside 0.." + (pageMemory.length - 1));
+        if (page < 0 || page >= table.maxPages) {
+            throw new IllegalArgumentException("page " + page + " is outside 0.." + (table.maxPages - 1));
         }
-        int c = pageClass[page];
+        int c = pageClass(page); // -1 for a page no region ever covered (no leaf)
         if (c < 0) {
             return new long[0];
         }
         if (c == runClass) {
             synchronized (runLock) {
                 // The run's one chunk, wherever in the run the page is; freeing it frees the run.
-                return pageClass[page] == runClass && state[page] == RUN
-                        ? new long[] {ChunkHandle.of(runHead[page], 0, pageShift)} : new long[0];
+                return pageClass[page >>> LEAF_SHIFT][page & LEAF_MASK] == runClass && state[page >>> LEAF_SHIFT][page & LEAF_MASK] == RUN
+                        ? new long[] {ChunkHandle.of(runHead[page >>> LEAF_SHIFT][page & LEAF_MASK], 0, pageShift)} : new long[0];
             }
         }
         synchronized (classLocks[c]) {
-            byte s = state[page];
-            if (pageClass[page] != c || s == POOL || s == RECYCLING) {
+            byte s = state[page >>> LEAF_SHIFT][page & LEAF_MASK];
+            if (pageClass[page >>> LEAF_SHIFT][page & LEAF_MASK] != c || s == POOL || s == RECYCLING) {
                 return new long[0];
             }
             if (s == CURRENT) {
@@ -760,15 +770,15 @@ public abstract sealed class SlabAllocator implements AutoCloseable
             } else if (s == PARTIAL) {
                 unlinkPartial(c, page);
             }
-            state[page] = DRAINING;
-            if (live[page] == 0 && casLive(page, 0, DEAD)) {
+            state[page >>> LEAF_SHIFT][page & LEAF_MASK] = DRAINING;
+            if (live[page >>> LEAF_SHIFT][page & LEAF_MASK] == 0 && casLive(page, 0, DEAD)) {
                 recycle(c, page);
                 return new long[0];
             }
             int chunk = classes.chunkSize(c);
-            int carved = Math.min(bump[page], classes.chunksPerPage(c) * chunk) / chunk;
+            int carved = Math.min(bump[page >>> LEAF_SHIFT][page & LEAF_MASK], classes.chunksPerPage(c) * chunk) / chunk;
             BitSet free = new BitSet(carved);
-            MemorySegment mem = pageMemory[page];
+            MemorySegment mem = pageMemory[page >>> LEAF_SHIFT][page & LEAF_MASK];
             int link = (int) lvFreeHead(page);
             for (int steps = 0; link != 0 && steps < carved; steps++) {
                 long off = (long) (link - 1) << 3;
@@ -805,10 +815,10 @@ public abstract sealed class SlabAllocator implements AutoCloseable
      */
     public final long setLimit(long bytes) {
         checkAccess();
-        if (bytes < pageSize || bytes > (long) pageMemory.length * pageSize) {
+        if (bytes < pageSize || bytes > (long) table.maxPages * pageSize) {
             throw new IllegalArgumentException("memory limit " + bytes + " must be between one page ("
                     + pageSize + ") and the maximum limit set at build time ("
-                    + (long) pageMemory.length * pageSize + ")");
+                    + (long) table.maxPages * pageSize + ")");
         }
         reclaimer.reclaimAll();
         return pool.setLimit(bytes);

@@ -38,9 +38,10 @@ class BumpBoundTest {
                 assertNotEquals(ChunkHandle.NONE, other[0], "op " + op);
             }
             for (int p = 0; p < a.maxPages(); p++) {
-                if (a.pageClass[p] == c) {
-                    assertTrue(a.bump[p] >= 0 && a.bump[p] <= usable + chunk,
-                            "page " + p + ": bump " + a.bump[p] + ", usable " + usable);
+                if (a.pageClass(p) == c) {
+                    int bump = a.bump[PageTable.hi(p)][PageTable.lo(p)];
+                    assertTrue(bump >= 0 && bump <= usable + chunk,
+                            "page " + p + ": bump " + bump + ", usable " + usable);
                 }
             }
         }

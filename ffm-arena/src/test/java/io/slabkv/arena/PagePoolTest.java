@@ -62,14 +62,20 @@ class PagePoolTest {
     }
 
     private final CountingSource source = new CountingSource();
-    private MemorySegment[] pageMemory;
+    private PageTable table;
     private PagePool pool;
 
     /** Regions of 4 pages of 64 KiB. */
     private PagePool pool(int limitPages, int maxPages) {
-        pageMemory = new MemorySegment[maxPages];
-        pool = new PagePool(source, PAGE, 4L * PAGE, (long) limitPages * PAGE, (long) maxPages * PAGE, pageMemory);
+        table = new PageTable(maxPages);
+        pool = new PagePool(source, PAGE, 4L * PAGE, (long) limitPages * PAGE, (long) maxPages * PAGE, table);
         return pool;
+    }
+
+    /** Page {@code p}'s page table segment; null also when no region ever covered its leaf. */
+    private MemorySegment mem(int p) {
+        MemorySegment[] leaf = table.memory[PageTable.hi(p)];
+        return leaf == null ? null : leaf[PageTable.lo(p)];
     }
 
     @AfterEach
@@ -98,16 +104,16 @@ class PagePoolTest {
             int run = p.takeRun(3);
             assertEquals(0, run, "the first three pages of the first region");
             if (round == 0) {
-                first = pageMemory[0];
+                first = mem(0);
             }
-            assertTrue(pageMemory[0].byteSize() >= 3L * PAGE, "the entry reaches the whole run");
-            assertTrue(pageMemory[0] == first, "the same segment object each time: no allocation per run");
+            assertTrue(mem(0).byteSize() >= 3L * PAGE, "the entry reaches the whole run");
+            assertTrue(mem(0) == first, "the same segment object each time: no allocation per run");
             p.endRun(0);
             if (round == 0) {
-                single = pageMemory[0];
+                single = mem(0);
             }
-            assertEquals(PAGE, pageMemory[0].byteSize());
-            assertTrue(pageMemory[0] == single, "the page's own one-page segment is back");
+            assertEquals(PAGE, mem(0).byteSize());
+            assertTrue(mem(0) == single, "the page's own one-page segment is back");
             for (int q = 0; q < 3; q++) {
                 p.give(q);
             }
@@ -128,13 +134,13 @@ class PagePoolTest {
         assertEquals(8L * PAGE, p.reserved());
         assertEquals(2, p.freePages());
         for (int i = 0; i < 8; i++) {
-            MemorySegment m = pageMemory[i];
+            MemorySegment m = mem(i);
             assertNotNull(m, "page " + i);
             assertEquals(PAGE, m.byteSize());
             assertEquals(0, m.address() % PAGE);
-            assertEquals(pageMemory[i & ~3].address() + (long) (i & 3) * PAGE, m.address(), "pages of a region are consecutive");
+            assertEquals(mem(i & ~3).address() + (long) (i & 3) * PAGE, m.address(), "pages of a region are consecutive");
         }
-        assertNull(pageMemory[8]);
+        assertNull(mem(8));
     }
 
     @Test
@@ -185,9 +191,9 @@ class PagePoolTest {
         assertEquals(8L * PAGE, p.reserved());
         assertEquals(1, source.releases);
         for (int page = 4; page < 8; page++) {
-            assertNull(pageMemory[page], "released page " + page);
+            assertNull(mem(page), "released page " + page);
         }
-        assertNotNull(pageMemory[8]);
+        assertNotNull(mem(8));
         assertEquals(2, p.freePages(), "pages 8 and 9");
         assertEquals(2, p.regions());
         assertEquals(12L * PAGE, p.peakReserved(), "the peak is kept");
@@ -233,7 +239,7 @@ class PagePoolTest {
         assertEquals(8L * PAGE, p.reserved());
         assertEquals(8, p.regions(), "one one-page region per raise");
         for (int i = 0; i < 8; i++) {
-            assertNotNull(pageMemory[i]);
+            assertNotNull(mem(i));
         }
     }
 
@@ -247,7 +253,7 @@ class PagePoolTest {
             p.give(page);
         }
         assertEquals(0, p.setLimit(4L * PAGE));
-        assertNull(pageMemory[0]);
+        assertNull(mem(0));
         assertEquals(0, p.setLimit(8L * PAGE));
         Set<Integer> again = new HashSet<>();
         for (int i = 0; i < 4; i++) {
@@ -301,7 +307,8 @@ class PagePoolTest {
         assertEquals(3, source.releases);
         // The page table keeps the closed segments (a reader still in flight gets the closed
         // arena's IllegalStateException rather than a NullPointerException); none is alive.
-        for (MemorySegment m : pageMemory) {
+        for (int page = 0; page < table.maxPages; page++) {
+            MemorySegment m = mem(page);
             if (m != null) {
                 assertFalse(m.scope().isAlive(), "a page segment outlived close()");
                 assertThrows(IllegalStateException.class, () -> m.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
