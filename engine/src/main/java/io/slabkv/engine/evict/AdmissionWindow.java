@@ -12,7 +12,9 @@ package io.slabkv.engine.evict;
  * The window gives every new entry a short stay in which its reads count; only when it leaves does
  * it have to beat the main region's victim.
  *
- * <p><b>How, with sampled eviction.</b> A new entry carries {@link AccessClock#WINDOW}. While it is
+ * <p><b>How, with sampled eviction.</b> A new entry carries {@link AccessClock#WINDOW} (once the
+ * store has begun to evict: entries written while it first fills start in the main region, see
+ * {@link AccessClock#freshInWindow}). While it is
  * unread for fewer than {@link #ticks()} ticks of the eviction clock (the window's share of a
  * turnover, so the window holds about the newest {@code share} of the entries) it ranks behind every
  * other entry: it is evicted only if nothing else is at hand. Sampled after that, it has left the

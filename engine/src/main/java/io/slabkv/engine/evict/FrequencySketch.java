@@ -42,7 +42,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>Aging</h2>
  * After {@link #halvingPeriod()} increments every counter is halved (one shift and mask per word), so the
  * history is of the last few store turnovers, not of all time. The store sets the period to
- * {@value #PERIOD_PER_ENTRY} increments per entry it holds ({@link #scaleTo}).
+ * {@value #PERIOD_PER_ENTRY} increments per entry it holds ({@link #scaleTo}), from its first
+ * eviction on. Until then the period is that of the entries the store is sized for: the store calls
+ * {@link #scaleTo} only when it evicts, and a period of {@value #MIN_PERIOD} increments while it
+ * filled halved every count about once per {@value #MIN_PERIOD} inserts, so every key written before
+ * the first eviction entered the store's steady state at level 0, as if never seen (at 50 % of
+ * lirs_multi3, 14 halvings in the first fill; see {@link AccessClock#freshInWindow} for the other
+ * half of that fix).
  *
  * <h2>Concurrency</h2>
  * Counters are read and written with plain, racy loads and stores of the words of one {@code long[]}
@@ -72,7 +78,7 @@ public final class FrequencySketch {
     private final long[] table;
     private final int blocks;
     private int increments; // racy: see the class comment
-    private volatile int halvingPeriod = MIN_PERIOD;
+    private volatile int halvingPeriod;
     private final AtomicBoolean halving = new AtomicBoolean();
 
     /**
@@ -86,6 +92,12 @@ public final class FrequencySketch {
         long wanted = (expectedEntries * COUNTERS_PER_ENTRY + BLOCK_COUNTERS - 1) / BLOCK_COUNTERS;
         this.blocks = (int) Math.max(1, Math.min(MAX_BLOCKS, wanted));
         this.table = new long[blocks * BLOCK_LONGS];
+        this.halvingPeriod = periodFor(expectedEntries);
+    }
+
+    /** The halving period for a store holding {@code entries} entries. */
+    private static int periodFor(long entries) {
+        return (int) Math.min(Integer.MAX_VALUE / 2, Math.max(MIN_PERIOD, entries * PERIOD_PER_ENTRY));
     }
 
     /** Bytes of counters. */
@@ -100,7 +112,7 @@ public final class FrequencySketch {
 
     /** Sets the halving period for a store holding {@code entries} entries. */
     public void scaleTo(long entries) {
-        int p = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(MIN_PERIOD, entries * PERIOD_PER_ENTRY));
+        int p = periodFor(entries);
         int now = halvingPeriod;
         // Written only when it moves by more than a sixteenth: a put evicting at the limit calls this
         // each time, the entry count moves by one each time, and a volatile write is a fence and

@@ -99,6 +99,24 @@ class AccessClockTest {
     }
 
     @Test
+    void newEntriesStartInTheMainRegionUntilTheFirstTickThenInTheWindow() {
+        AccessClock c = new AccessClock();
+        c.period(2);
+        assertEquals(c.fresh(), c.freshInWindow(), "before the first tick: no window bit");
+        assertTrue(!AccessClock.inWindow(c.freshInWindow()));
+        c.evicted();
+        assertTrue(!AccessClock.inWindow(c.freshInWindow()), "one eviction, no tick yet");
+        c.evicted();
+        assertEquals(1, c.now());
+        assertEquals(AccessClock.WINDOW | 1, c.freshInWindow());
+        while (c.now() < AccessClock.TICK_MASK + 1) { // the hint's tick wraps to 0; the clock's own count does not
+            c.evicted();
+        }
+        assertEquals(0, c.fresh());
+        assertEquals(AccessClock.WINDOW, c.freshInWindow(), "tick " + c.now() + ": in the window");
+    }
+
+    @Test
     void theClockTicksOncePerPeriodOfEvictions() {
         AccessClock c = new AccessClock();
         c.period(3);

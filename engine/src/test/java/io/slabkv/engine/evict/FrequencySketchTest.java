@@ -46,9 +46,25 @@ class FrequencySketchTest {
     }
 
     @Test
+    void aStoreFillingUpToItsExpectedEntriesHalvesNothing() {
+        // The store calls scaleTo only when it evicts: while it fills, the period is the expected
+        // entries'. (It was MIN_PERIOD: a fill of 4,096 keys halved every count 16 times, to 0.)
+        int expected = 4_096;
+        FrequencySketch s = new FrequencySketch(expected);
+        for (long k = 1; k <= expected; k++) {
+            s.increment(k * 0x9E37_79B9L);
+        }
+        int atOne = 0;
+        for (long k = 1; k <= expected; k++) {
+            atOne += s.frequency(k * 0x9E37_79B9L) >= 1 ? 1 : 0;
+        }
+        assertEquals(expected, atOne, "every key written once still counts");
+    }
+
+    @Test
     void theHalvingPeriodFollowsTheEntriesButMovesOnlyBeyondASixteenth() {
         FrequencySketch s = new FrequencySketch(1 << 20);
-        assertEquals(FrequencySketch.MIN_PERIOD, s.halvingPeriod());
+        assertEquals((1 << 20) * FrequencySketch.PERIOD_PER_ENTRY, s.halvingPeriod(), "before any scaleTo: the expected entries'");
         s.scaleTo(100_000);
         assertEquals(100_000 * FrequencySketch.PERIOD_PER_ENTRY, s.halvingPeriod());
         // A store at its limit calls this on every inline eviction with a count that moves by one:
