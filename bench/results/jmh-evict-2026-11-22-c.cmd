@@ -1,0 +1,1 @@
+./slabkv bench 'evict\..*\.(put|put2T|getOrLoad)$' -f 3 -wi 2 -w 1s -i 3 -r 2s -prof gc -rf json -rff bench/results/jmh-evict-2026-11-22-c.json   # at 5f7a2ef (page table in leaves, first-fill fix), 04:56-05:06, 9 min 33 s; nothing else running
