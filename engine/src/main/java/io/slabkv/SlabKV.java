@@ -240,8 +240,8 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
 
         /**
          * The highest limit {@link SlabKV#setMemoryLimit} may set; default max(4 x limit, 4 GiB).
-         * It costs little until the store grows: the page table takes 60 to 70 bytes of Java heap
-         * per page the store has reserved, in leaves of 1024 pages made as regions arrive, plus one
+         * It costs little until the store grows: the page table takes about 100 bytes of Java heap
+         * per page the store has reserved (its segment object included), in leaves of 1024 pages made as regions arrive, plus one
          * reference per word per 1024 pages of this maximum. Measured after GC, per store holding
          * one entry: 0.19 MB of heap at 16 MiB (3.9 MB when the table was sized for the maximum up
          * front), 0.33 MB at 64 MiB allowed 1 TiB (75 MB then, with the 1 MiB pages it got).
@@ -305,17 +305,24 @@ public sealed interface SlabKV extends AutoCloseable permits Store {
         /**
          * {@link #defaultPageSize(long)}, but never so small that the maximum memory limit needs more
          * than {@value #MAX_DEFAULT_PAGES} pages. The page table's leaves follow the pages reserved,
-         * but its top arrays hold a reference per word for every 1024 pages the maximum allows (about
-         * 150 KB at 2^22 pages), and a store grown to its maximum holds 60 to 70 bytes of heap per
-         * page. So a maximum above 4 TiB gets pages above {@value #MAX_DEFAULT_PAGE} bytes (a 4 TiB
-         * store with the default 16 TiB maximum: 4 MiB pages), up to the largest page, 1 GiB, and
-         * never above a 16th of the limit. (This floor was 2^20 pages while the table was sized for
-         * the maximum up front: a 64 MiB store allowed 1 TiB then got 1 MiB pages, 64 of them.)
+         * but its top arrays hold nine references for every 1024 pages the maximum allows (about
+         * 150 KB at 2^22 pages, twice that without compressed references), and a store grown to its
+         * maximum holds about 100 bytes of heap per page (its words, the pool's, its segment). So a
+         * maximum above 4 TiB gets pages above {@value #MAX_DEFAULT_PAGE} bytes (a 4 TiB store with
+         * the default 16 TiB maximum: 4 MiB pages), up to the largest page, 1 GiB, and never above a
+         * 16th of the limit: where that cap decides, the maximum may take more pages than
+         * {@value #MAX_DEFAULT_PAGES}, up to what a store addresses (64 MiB allowed 2^52 bytes: 2^30
+         * pages of 4 MiB, top arrays of about 38 MB). The default region, and with it the largest
+         * entry, is max(4 MiB, page): a store above 1 TiB, whose page grows with it, takes larger
+         * entries. (This floor was 2^20 pages while the table was sized for the maximum up front: a
+         * 64 MiB store allowed 1 TiB then got 1 MiB pages, 64 of them; a 2 TiB store got 8 MiB pages,
+         * and entries up to 8 MiB, where it now gets 2 MiB pages and entries up to 4 MiB unless
+         * {@code regionSize} is set.)
          */
         public static int defaultPageSize(long memoryLimit, long maxMemoryLimit) {
             long page = Long.highestOneBit(Math.max(1, memoryLimit / 256));
-            // Rounded up: a maximum just above 2^20 pages of a size needs the next size (floor division
-            // gave 512 KiB pages, 2^20 + 1 of them, to a maximum of 2^39 + 256 KiB).
+            // Rounded up: a maximum just above 2^22 pages of a size needs the next size (floor division
+            // gave 512 KiB pages, 2^22 + 1 of them, to a maximum of 2^41 + 256 KiB).
             long forMax = Math.max(1, Math.ceilDiv(maxMemoryLimit, MAX_DEFAULT_PAGES));
             page = Math.max(MIN_DEFAULT_PAGE, Math.min(MAX_DEFAULT_PAGE, page));
             forMax = Long.bitCount(forMax) == 1 ? forMax : Long.highestOneBit(forMax) << 1;

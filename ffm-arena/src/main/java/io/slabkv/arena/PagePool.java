@@ -10,8 +10,7 @@ import java.util.BitSet;
  * <p>A region of {@code n} pages covers {@code n} consecutive page numbers, the first run of
  * unused numbers found (first fit). Numbers are not tied to fixed per-region slots: a region
  * smaller than the full size (reserved under a tight limit) would otherwise strand the rest of
- * its slot's numbers, and raising the limit later could not reach the maximum limit the page
- * arrays were sized for. Every method is {@code synchronized}: the pool is touched only when a
+ * its slot's numbers, and raising the limit later could not reach the maximum limit. Every method is {@code synchronized}: the pool is touched only when a
  * class needs a new page or gives one back, a few times per MiB allocated.
  *
  * <p>Pages in the pool are interchangeable for a size class ({@link #take()}), but a run of pages
@@ -209,11 +208,14 @@ final class PagePool {
             return false; // cannot happen while reserved < limit <= maximum limit; kept as a guard
         }
         long bytes = (long) pages * pageSize;
+        // The heap first: an OutOfMemoryError between reserving the region and filing it would lose
+        // the region (open, uncounted, never released). Leaves made for a reservation that then
+        // fails are harmless: nothing names their pages yet, and the next reservation uses them.
+        // And the leaves before the pages are published below (the free stack, the high-water mark).
+        grow(first + pages);
+        table.ensure(first, pages);
         Region region = source.reserve(bytes, pageSize);
         Block block = new Block(region, first, pages);
-        grow(first + pages);
-        // The leaves first: the pages are published below (the free stack, the high-water mark).
-        table.ensure(first, pages);
         regionCount++;
         reserved += bytes;
         peakReserved = Math.max(peakReserved, reserved);

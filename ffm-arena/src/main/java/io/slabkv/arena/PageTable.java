@@ -37,7 +37,8 @@ import java.util.Arrays;
  * reaches a page number through the pool's lock (a refill), a published chunk handle, or the
  * high-water mark, each of which orders it after the leaf's creation: so a page number a thread got
  * that way always finds its leaf. Leaves are never removed (a released region's numbers are reused
- * first), so a leaf once seen stays. A caller with an arbitrary page number must check {@link #has}.
+ * first), so a leaf once seen stays. A caller with an arbitrary page number checks for a null leaf
+ * (as {@code SlabAllocator.pageClass(int)} does).
  */
 final class PageTable {
 
@@ -81,14 +82,10 @@ final class PageTable {
         return p & LEAF_MASK;
     }
 
-    /** Whether page {@code p} is below the maximum and its leaf exists (a racy read). */
-    boolean has(long p) {
-        return p >= 0 && p < maxPages && pageClass[hi((int) p)] != null;
-    }
-
     /**
      * Makes the leaves of pages {@code [first, first + pages)}. Under the pool's lock, before those
-     * pages are published (see the class comment); {@code pageClass} last, as {@link #has} reads it.
+     * pages are published (see the class comment); {@code pageClass} last, as the null checks of
+     * callers with arbitrary page numbers read it.
      */
     void ensure(int first, int pages) {
         for (int l = hi(first); l <= hi(first + pages - 1); l++) {

@@ -485,7 +485,7 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         int page = (int) pageNumber; // used only once pageNumber is known to be below maxPages
         if (handle < 0 || pageNumber >= table.maxPages) {
             why = "page " + pageNumber + " is outside 0.." + (table.maxPages - 1);
-        } else if (pageClass[page >>> LEAF_SHIFT] == null || (c = pageClass[page >>> LEAF_SHIFT][page & LEAF_MASK]) < 0) {
+        } else if ((c = pageClass(page)) < 0) { // -1 also for a page no region reached (no leaf)
             why = "page " + pageNumber + " is held by no size class";
         } else if (c == runClass) {
             int head = runHead[page >>> LEAF_SHIFT][page & LEAF_MASK];

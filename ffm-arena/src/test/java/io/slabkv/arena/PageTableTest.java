@@ -98,6 +98,47 @@ class PageTableTest {
 
     @ParameterizedTest
     @EnumSource(Fixtures.Variant.class)
+    void aRunOfPagesAcrossALeafBoundaryIsOneChunk(Fixtures.Variant v) {
+        // Regions of 3 pages; runs of 3 pages take a whole region each, so the 342nd run is pages
+        // 1023..1025: its head in leaf 0, the rest in leaf 1.
+        try (SlabAllocator a = v.build(straddling(1300))) {
+            long size = 2L * PAGE + 1;
+            List<Long> runs = new ArrayList<>();
+            long across = -1;
+            for (int i = 0; i < 400; i++) {
+                long h = a.allocate(size);
+                assertNotEquals(ChunkHandle.NONE, h, "run " + i);
+                runs.add(h);
+                fill(a, h, size, i);
+                if ((h >>> a.pageShift()) == 1023) {
+                    across = h;
+                }
+            }
+            assertTrue(across >= 0, "a run starts at page 1023");
+            for (int i = 0; i < runs.size(); i++) {
+                assertEquals(-1, firstMismatch(a, runs.get(i), size, i), "run " + i);
+            }
+            assertEquals(a.runClass(), a.pageClass(1025));
+            assertEquals(a.chunkBytes(size), a.chunkSize(across));
+            long[] listed = a.drainPage(1025); // a page in leaf 1 lists the run its head (leaf 0) names
+            assertEquals(1, listed.length);
+            assertEquals(across, listed[0]);
+            for (long h : runs) {
+                a.free(h);
+            }
+            a.reclaim();
+            a.reclaim(); // the runs' pages wait out a grace period of their own
+            assertEquals(0, a.usedBytes());
+            assertEquals(-1, a.pageClass(1024));
+            long again = a.allocate(size); // the pages came back to the pool
+            assertNotEquals(ChunkHandle.NONE, again);
+            fill(a, again, size, 7);
+            assertEquals(-1, firstMismatch(a, again, size, 7));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fixtures.Variant.class)
     void pagesNoRegionReachedAreUnusedNotAnError(Fixtures.Variant v) {
         try (SlabAllocator a = v.build(straddling(30))) {
             long h = a.allocate(100);

@@ -122,7 +122,7 @@ record ReplayOptions(Path trace, TraceReader.Format format, long budget, int min
     /**
      * The largest value beside an 8-byte key and an 8-byte header in the largest entry: one region,
      * the default 4 MiB or the page if larger ({@code pageSize} 0, the store's default page, is never
-     * larger below a 256 GiB budget).
+     * larger below a 1 TiB budget).
      */
     static long maxValue(int pageSize) {
         return Math.max(RunOptions.MAX_ENTRY, pageSize) - RunOptions.KEY_BYTES - RunOptions.HEADER;
