@@ -60,6 +60,12 @@ final class PagePool {
     private int regionCount;
     private long released;
     private volatile int highWater; // one past the highest page number ever reserved
+    // A run waiting for pages (see hold): pooled pages of [heldFirst, heldFirst + heldPages) go to no
+    // size class (take) while the hold lasts. heldFirst -1: no hold.
+    private int heldFirst = -1;
+    private int heldPages;
+    private Thread holder;
+    private long heldUntil;
 
     PagePool(PageSource source, int pageSize, long regionBytes, long limit, long maxLimit,
              PageTable table) {
@@ -81,12 +87,59 @@ final class PagePool {
         if (reserved > limit) {
             return -1; // the limit was lowered: pages in the pool wait for their region's release
         }
-        if (freeCount == 0 && !reserveRegion()) {
+        int at = topUnheld();
+        if (at < 0 && (!reserveRegion() || (at = topUnheld()) < 0)) {
             return -1;
         }
-        int page = freeStack[freeCount - 1];
+        int page = freeStack[at];
         unpool(page);
         return page;
+    }
+
+    /**
+     * The index in freeStack of the pooled page nearest its top that no run holds, or -1. Without a
+     * hold (the common case) the top itself; with one, at most the held pages are passed over.
+     */
+    private int topUnheld() {
+        if (heldFirst >= 0 && System.nanoTime() - heldUntil > 0) {
+            heldFirst = -1; // expired: a holder that never released it costs its pages no longer
+            holder = null;
+        }
+        for (int i = freeCount - 1; i >= 0; i--) {
+            int p = freeStack[i];
+            if (heldFirst < 0 || p < heldFirst || p >= heldFirst + heldPages) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Holds pages {@code [first, first + pages)} for a run the calling thread waits for: while the
+     * hold lasts (until {@link #unhold}, or {@code nanos} from now), {@link #take()} gives none of
+     * them to a size class as they come back to the pool, so the run finds them together. Without
+     * it a run put at the limit emptied a window of pages for nothing whenever concurrent puts of
+     * small entries took its pages one by one as they returned (its loop then ran to its deadline
+     * and threw). One hold at a time: refused (false) while another thread's hold lasts.
+     */
+    synchronized boolean hold(int first, int pages, long nanos) {
+        Thread me = Thread.currentThread();
+        if (heldFirst >= 0 && holder != me && System.nanoTime() - heldUntil < 0) {
+            return false;
+        }
+        heldFirst = first;
+        heldPages = pages;
+        holder = me;
+        heldUntil = System.nanoTime() + nanos;
+        return true;
+    }
+
+    /** Ends the calling thread's hold, if it has one. */
+    synchronized void unhold() {
+        if (holder == Thread.currentThread()) {
+            heldFirst = -1;
+            holder = null;
+        }
     }
 
     /** The most pages {@link #takeRun} can ever return: one region's worth. */

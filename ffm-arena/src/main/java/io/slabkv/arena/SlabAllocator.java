@@ -719,6 +719,24 @@ public abstract sealed class SlabAllocator implements AutoCloseable
         return pool.regionRanges();
     }
 
+    /**
+     * Holds pages {@code [first, first + pages)} for a run of pages the calling thread is making room
+     * for: as they come back to the pool no size class gets them, until {@link #releaseRunHold()} or
+     * for {@code nanos} at most. Returns false (nothing held) while another thread holds pages.
+     */
+    public final boolean holdForRun(int first, int pages, long nanos) {
+        if (first < 0 || pages <= 0 || (long) first + pages > table.maxPages) {
+            throw new IllegalArgumentException("pages " + first + ".." + ((long) first + pages - 1)
+                    + " are outside 0.." + (table.maxPages - 1));
+        }
+        return pool.hold(first, pages, nanos);
+    }
+
+    /** Ends the calling thread's hold of {@link #holdForRun}, if any. */
+    public final void releaseRunHold() {
+        pool.unhold();
+    }
+
     /** One past the highest page number ever reserved; a sampler of pages draws below it. */
     public final int pageHighWater() {
         return pool.highWater();

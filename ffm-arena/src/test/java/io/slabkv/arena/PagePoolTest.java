@@ -162,6 +162,52 @@ class PagePoolTest {
         assertEquals(8L * PAGE, p.reserved(), "no region reserved while the pool had pages");
     }
 
+    /**
+     * The interleaving this guards against: a put at the limit empties a window of pages for a run,
+     * and as those pages come back to the pool one by one, concurrent puts of small entries take
+     * each for their size classes, so the run never finds them together.
+     */
+    @Test
+    void pagesHeldForARunGoToNoSizeClassUntilReleased() throws Exception {
+        PagePool p = pool(8, 8);
+        for (int i = 0; i < 8; i++) {
+            assertEquals(i, p.take());
+        }
+        assertTrue(p.hold(4, 4, 60_000_000_000L));
+        p.give(5); // the window's pages come back one by one, as their chunks' grace periods end
+        p.give(1); // and a page of a size class
+        p.give(7);
+        assertEquals(1, p.take(), "a class gets the page nobody holds, not the newer held ones");
+        assertEquals(-1, p.take(), "at the limit, with only held pages in the pool: none for a class");
+        p.give(4);
+        p.give(6);
+        assertEquals(4, p.takeRun(4), "the run finds the whole window");
+        p.endRun(4);
+        for (int page = 4; page < 8; page++) {
+            p.give(page);
+        }
+        // Another thread's hold is refused while this one lasts; released, the pages serve classes again.
+        boolean[] other = new boolean[1];
+        Thread t = new Thread(() -> other[0] = p.hold(0, 4, 60_000_000_000L));
+        t.start();
+        t.join();
+        assertFalse(other[0], "one hold at a time");
+        assertEquals(-1, p.take());
+        p.unhold();
+        assertTrue(p.take() >= 4, "released: held pages go to classes again");
+    }
+
+    @Test
+    void aHoldThatWasNeverReleasedExpires() {
+        PagePool p = pool(8, 8);
+        for (int i = 0; i < 8; i++) {
+            p.take();
+        }
+        assertTrue(p.hold(4, 4, 1)); // one nanosecond
+        p.give(6);
+        assertEquals(6, p.take(), "an expired hold keeps nothing from a class");
+    }
+
     @Test
     void theLimitCapsReservationsAndALastRegionMayBeSmaller() {
         PagePool p = pool(6, 16);

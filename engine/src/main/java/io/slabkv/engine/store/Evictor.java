@@ -462,6 +462,11 @@ final class Evictor {
             guard.exit();
         }
         int start = emptiestWindow(pages);
+        if (start >= 0) {
+            // Keep the window's pages for this run as they come back (else concurrent puts of small
+            // entries can take them one by one); the put releases the hold when it ends.
+            allocator.holdForRun(start, pages, Store.INLINE_EVICTION_NANOS);
+        }
         long freed = 0;
         for (int p = start; start >= 0 && p < start + pages; p++) {
             if (allocator.pageClass(p) >= 0) {

@@ -751,6 +751,17 @@ public final class Store implements SlabKV {
                     + " pages (reserved while the limit was lower; lowering the limit and raising it again"
                     + " lets them be released and reserved whole); nothing was evicted");
         }
+        try {
+            return makeRoomAndAllocate(size, sizeClass, chunk, run, pages);
+        } finally {
+            if (run) {
+                allocator.releaseRunHold(); // pages makeRoomForRun held for this run (see there)
+            }
+        }
+    }
+
+    /** allocateUnderPressure's loop: evict (or empty pages) until the chunk of {@code size} fits. */
+    private long makeRoomAndAllocate(long size, int sizeClass, long chunk, boolean run, int pages) {
         Evictor evictor = inlineEvictor();
         long deadline = System.nanoTime() + INLINE_EVICTION_NANOS;
         long evicted = 0;
