@@ -60,10 +60,9 @@ final class PagePool {
     private int regionCount;
     private long released;
     private volatile int highWater; // one past the highest page number ever reserved
-    // A run waiting for pages (see hold): pooled pages of [heldFirst, heldFirst + heldPages) go to no
-    // size class (take) while the hold lasts. heldFirst -1: no hold.
-    private int heldFirst = -1;
-    private int heldPages;
+    // A run waiting for pages (see hold): pooled pages in `held` go to no size class (take) while the
+    // hold lasts. holder null: no hold.
+    private final BitSet held = new BitSet();
     private Thread holder;
     private long heldUntil;
 
@@ -101,17 +100,20 @@ final class PagePool {
      * hold (the common case) the top itself; with one, at most the held pages are passed over.
      */
     private int topUnheld() {
-        if (heldFirst >= 0 && System.nanoTime() - heldUntil > 0) {
-            heldFirst = -1; // expired: a holder that never released it costs its pages no longer
-            holder = null;
+        if (holder != null && System.nanoTime() - heldUntil >= 0) {
+            endHold(); // expired: a holder that never released it costs its pages no longer
         }
         for (int i = freeCount - 1; i >= 0; i--) {
-            int p = freeStack[i];
-            if (heldFirst < 0 || p < heldFirst || p >= heldFirst + heldPages) {
+            if (holder == null || !held.get(freeStack[i])) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private void endHold() {
+        held.clear();
+        holder = null;
     }
 
     /**
@@ -120,25 +122,44 @@ final class PagePool {
      * them to a size class as they come back to the pool, so the run finds them together. Without
      * it a run put at the limit emptied a window of pages for nothing whenever concurrent puts of
      * small entries took its pages one by one as they returned (its loop then ran to its deadline
-     * and threw). One hold at a time: refused (false) while another thread's hold lasts.
+     * and threw).
+     * <p>
+     * A thread that holds pages already adds these to them (a run's put may empty several windows
+     * before one comes back whole; holding only the latest dropped the earlier, emptier ones, the
+     * likeliest to complete), up to {@value #MAX_HELD_WINDOWS} windows' worth: beyond that the
+     * earliest windows keep their hold and these are not added (false). One holder at a time:
+     * refused (false) while another thread's hold lasts.
      */
     synchronized boolean hold(int first, int pages, long nanos) {
         Thread me = Thread.currentThread();
-        if (heldFirst >= 0 && holder != me && System.nanoTime() - heldUntil < 0) {
+        long now = System.nanoTime();
+        if (holder != null && holder != me && now - heldUntil < 0) {
             return false;
         }
-        heldFirst = first;
-        heldPages = pages;
+        if (holder != me || now - heldUntil >= 0) {
+            endHold(); // another thread's expired hold, or this thread's own from long ago
+        }
         holder = me;
-        heldUntil = System.nanoTime() + nanos;
+        heldUntil = now + nanos;
+        if (held.cardinality() + pages > (long) MAX_HELD_WINDOWS * pages) {
+            return false;
+        }
+        held.set(first, first + pages);
         return true;
+    }
+
+    /** Windows' worth of pages one holder may hold (see {@link #hold}). */
+    static final int MAX_HELD_WINDOWS = 4;
+
+    /** Pages held for a run now (see {@link #hold}); 0 without a hold. */
+    synchronized int heldPages() {
+        return holder == null || System.nanoTime() - heldUntil >= 0 ? 0 : held.cardinality();
     }
 
     /** Ends the calling thread's hold, if it has one. */
     synchronized void unhold() {
         if (holder == Thread.currentThread()) {
-            heldFirst = -1;
-            holder = null;
+            endHold();
         }
     }
 
@@ -333,6 +354,7 @@ final class PagePool {
         }
         freeCount = kept;
         pooled.clear(first, last);
+        held.clear(first, last); // the numbers may name another region's pages next: hold those for no run
         for (int p = first; p < last; p++) {
             if (forget) {
                 memory(p, null);

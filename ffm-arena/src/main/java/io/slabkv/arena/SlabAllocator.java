@@ -722,7 +722,8 @@ public abstract sealed class SlabAllocator implements AutoCloseable
     /**
      * Holds pages {@code [first, first + pages)} for a run of pages the calling thread is making room
      * for: as they come back to the pool no size class gets them, until {@link #releaseRunHold()} or
-     * for {@code nanos} at most. Returns false (nothing held) while another thread holds pages.
+     * for {@code nanos} at most. A thread's later windows add to its earlier ones (up to a cap).
+     * Returns false when nothing was added: another thread holds pages, or the cap is reached.
      */
     public final boolean holdForRun(int first, int pages, long nanos) {
         if (first < 0 || pages <= 0 || (long) first + pages > table.maxPages) {
@@ -730,6 +731,11 @@ public abstract sealed class SlabAllocator implements AutoCloseable
                     + " are outside 0.." + (table.maxPages - 1));
         }
         return pool.hold(first, pages, nanos);
+    }
+
+    /** Pages held by {@link #holdForRun} now (0 without a hold): for stats and tests. */
+    public final int heldRunPages() {
+        return pool.heldPages();
     }
 
     /** Ends the calling thread's hold of {@link #holdForRun}, if any. */

@@ -198,14 +198,61 @@ class PagePoolTest {
     }
 
     @Test
-    void aHoldThatWasNeverReleasedExpires() {
+    void aHoldThatWasNeverReleasedExpires() throws Exception {
         PagePool p = pool(8, 8);
         for (int i = 0; i < 8; i++) {
             p.take();
         }
         assertTrue(p.hold(4, 4, 1)); // one nanosecond
+        Thread.sleep(2); // past it, whatever the clock's granularity
         p.give(6);
+        assertEquals(0, p.heldPages());
         assertEquals(6, p.take(), "an expired hold keeps nothing from a class");
+    }
+
+    /**
+     * A run's put may empty several windows before one comes back whole: its later windows add to
+     * its hold rather than replace it (holding only the latest left the earlier, emptier windows to
+     * the size classes).
+     */
+    @Test
+    void aThreadsLaterWindowsAddToItsHoldUpToACap() {
+        PagePool p = pool(8, 8);
+        for (int i = 0; i < 8; i++) {
+            p.take();
+        }
+        assertTrue(p.hold(4, 1, 60_000_000_000L));
+        assertTrue(p.hold(6, 1, 60_000_000_000L));
+        assertEquals(2, p.heldPages());
+        p.give(4);
+        p.give(6);
+        p.give(1);
+        assertEquals(1, p.take());
+        assertEquals(-1, p.take(), "pages 4 and 6 are both still held");
+        // Up to four windows' worth: a fifth window of one page is not added.
+        assertTrue(p.hold(5, 1, 60_000_000_000L));
+        assertTrue(p.hold(7, 1, 60_000_000_000L));
+        assertFalse(p.hold(0, 1, 60_000_000_000L));
+        assertEquals(4, p.heldPages());
+        p.unhold();
+        assertEquals(0, p.heldPages());
+    }
+
+    /** A released region's page numbers may name another region's pages next: they are held for no run. */
+    @Test
+    void releasingARegionEndsTheHoldOfItsPages() {
+        PagePool p = pool(8, 8);
+        for (int i = 0; i < 8; i++) {
+            p.take();
+        }
+        assertTrue(p.hold(4, 4, 60_000_000_000L));
+        for (int page = 4; page < 8; page++) {
+            p.give(page);
+        }
+        assertEquals(0, p.setLimit(4L * PAGE), "region 4..7 is all in the pool: released");
+        assertEquals(0, p.heldPages());
+        p.setLimit(8L * PAGE);
+        assertEquals(4, p.take(), "a new region at the same numbers serves size classes");
     }
 
     @Test

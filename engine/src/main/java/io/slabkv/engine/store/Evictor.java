@@ -464,7 +464,8 @@ final class Evictor {
         int start = emptiestWindow(pages);
         if (start >= 0) {
             // Keep the window's pages for this run as they come back (else concurrent puts of small
-            // entries can take them one by one); the put releases the hold when it ends.
+            // entries can take them one by one), with the windows this put emptied before; the put
+            // releases them all when it ends (Store.allocateUnderPressure).
             allocator.holdForRun(start, pages, Store.INLINE_EVICTION_NANOS);
         }
         long freed = 0;
