@@ -72,6 +72,15 @@ class PagePoolTest {
         return pool;
     }
 
+    /** A pool whose limit is {@code pages} pages (regions of 4), every page taken, lowest first. */
+    private PagePool fullPool(int pages) {
+        PagePool p = pool(pages, pages);
+        for (int i = 0; i < pages; i++) {
+            assertEquals(i, p.take());
+        }
+        return p;
+    }
+
     /** Page {@code p}'s page table segment; null also when no region ever covered its leaf. */
     private MemorySegment mem(int p) {
         MemorySegment[] leaf = table.memory[PageTable.hi(p)];
@@ -169,10 +178,7 @@ class PagePoolTest {
      */
     @Test
     void pagesHeldForARunGoToNoSizeClassUntilReleased() throws Exception {
-        PagePool p = pool(8, 8);
-        for (int i = 0; i < 8; i++) {
-            assertEquals(i, p.take());
-        }
+        PagePool p = fullPool(8);
         assertTrue(p.hold(4, 4, 60_000_000_000L));
         p.give(5); // the window's pages come back one by one, as their chunks' grace periods end
         p.give(1); // and a page of a size class
@@ -199,10 +205,7 @@ class PagePoolTest {
 
     @Test
     void aHoldThatWasNeverReleasedExpires() throws Exception {
-        PagePool p = pool(8, 8);
-        for (int i = 0; i < 8; i++) {
-            p.take();
-        }
+        PagePool p = fullPool(8);
         assertTrue(p.hold(4, 4, 1)); // one nanosecond
         Thread.sleep(2); // past it, whatever the clock's granularity
         p.give(6);
@@ -217,10 +220,7 @@ class PagePoolTest {
      */
     @Test
     void aThreadsLaterWindowsAddToItsHoldUpToACap() {
-        PagePool p = pool(8, 8);
-        for (int i = 0; i < 8; i++) {
-            p.take();
-        }
+        PagePool p = fullPool(8);
         assertTrue(p.hold(4, 1, 60_000_000_000L));
         assertTrue(p.hold(6, 1, 60_000_000_000L));
         assertEquals(2, p.heldPages());
@@ -241,10 +241,7 @@ class PagePoolTest {
     /** A released region's page numbers may name another region's pages next: they are held for no run. */
     @Test
     void releasingARegionEndsTheHoldOfItsPages() {
-        PagePool p = pool(8, 8);
-        for (int i = 0; i < 8; i++) {
-            p.take();
-        }
+        PagePool p = fullPool(8);
         assertTrue(p.hold(4, 4, 60_000_000_000L));
         for (int page = 4; page < 8; page++) {
             p.give(page);
@@ -338,10 +335,7 @@ class PagePoolTest {
 
     @Test
     void numbersOfAReleasedRegionAreReused() {
-        PagePool p = pool(8, 8);
-        for (int i = 0; i < 8; i++) {
-            p.take();
-        }
+        PagePool p = fullPool(8);
         for (int page = 0; page < 4; page++) {
             p.give(page);
         }
