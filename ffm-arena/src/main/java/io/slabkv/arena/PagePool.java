@@ -41,7 +41,6 @@ final class PagePool {
     private final int pageSize;
     private final int pagesPerRegion;
     private final PageTable table;             // shared with the allocator; its leaves made here
-    private final int maxPages;
     // Per page number, only under this pool's lock, so they grow by copying as page numbers come
     // into use (up to maxPages): their heap follows the pages reserved, as the page table's does.
     private Block[] pageBlock = new Block[0]; // the region of each page number; null while unused
@@ -71,8 +70,7 @@ final class PagePool {
         this.source = source;
         this.pageSize = pageSize;
         this.table = table;
-        this.maxPages = table.maxPages;
-        this.pagesPerRegion = (int) Math.max(1, Math.min(regionBytes / pageSize, maxPages));
+        this.pagesPerRegion = (int) Math.max(1, Math.min(regionBytes / pageSize, table.maxPages));
         this.limit = limit;
         assert maxLimit >= limit;
     }
@@ -100,15 +98,21 @@ final class PagePool {
      * hold (the common case) the top itself; with one, at most the held pages are passed over.
      */
     private int topUnheld() {
-        if (holder != null && System.nanoTime() - heldUntil >= 0) {
-            endHold(); // expired: a holder that never released it costs its pages no longer
-        }
+        boolean holding = holding();
         for (int i = freeCount - 1; i >= 0; i--) {
-            if (holder == null || !held.get(freeStack[i])) {
+            if (!holding || !held.get(freeStack[i])) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Whether a hold lasts now; ends an expired one (a holder that never released it costs its pages no longer). */
+    private boolean holding() {
+        if (holder != null && System.nanoTime() - heldUntil >= 0) {
+            endHold();
+        }
+        return holder != null;
     }
 
     private void endHold() {
@@ -132,15 +136,12 @@ final class PagePool {
      */
     synchronized boolean hold(int first, int pages, long nanos) {
         Thread me = Thread.currentThread();
-        long now = System.nanoTime();
-        if (holder != null && holder != me && now - heldUntil < 0) {
+        if (holding() && holder != me) {
             return false;
         }
-        if (holder != me || now - heldUntil >= 0) {
-            endHold(); // another thread's expired hold, or this thread's own from long ago
-        }
+        // No hold lasts (any expired one is ended, its pages cleared), or this thread's own: add to it.
         holder = me;
-        heldUntil = now + nanos;
+        heldUntil = System.nanoTime() + nanos;
         if (held.cardinality() + pages > (long) MAX_HELD_WINDOWS * pages) {
             return false;
         }
@@ -153,7 +154,7 @@ final class PagePool {
 
     /** Pages held for a run now (see {@link #hold}); 0 without a hold. */
     synchronized int heldPages() {
-        return holder == null || System.nanoTime() - heldUntil >= 0 ? 0 : held.cardinality();
+        return holding() ? held.cardinality() : 0;
     }
 
     /** Ends the calling thread's hold, if it has one. */
@@ -263,14 +264,14 @@ final class PagePool {
         // (released regions can leave shorter gaps; the region is then smaller, the next one fills on).
         int first = -1;
         int pages = 0;
-        for (int p = 0; p < maxPages && pages < want; ) {
+        for (int p = 0; p < table.maxPages && pages < want; ) {
             Block b = block(p);
             if (b != null) {
                 p = b.first + b.pages;
                 continue;
             }
             int start = p;
-            while (p < maxPages && block(p) == null && p - start < want) {
+            while (p < table.maxPages && block(p) == null && p - start < want) {
                 p++;
             }
             if (p - start > pages) {
@@ -314,7 +315,7 @@ final class PagePool {
         if (pages <= pageBlock.length) {
             return;
         }
-        int n = (int) Math.min(maxPages, Math.max(pages, 2L * pageBlock.length));
+        int n = (int) Math.min(table.maxPages, Math.max(pages, 2L * pageBlock.length));
         pageBlock = Arrays.copyOf(pageBlock, n);
         freeStack = Arrays.copyOf(freeStack, n);
         stackPos = Arrays.copyOf(stackPos, n);
